@@ -1,0 +1,218 @@
+using Mapster;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Smpkr.Api.Auth;
+using Smpkr.Api.Data;
+using Smpkr.Api.Problems;
+using Smpkr.Api.Register;
+
+namespace Smpkr.Api.Classifiers;
+
+/// <summary>
+/// Classifiers (code lists) on both APIs: everyone reads them; the registrar adds items.
+/// The open-data handlers serve the same data, since classifiers hold nothing private.
+/// </summary>
+public static class ClassifierEndpoints
+{
+    private const string Tag = "Classifiers";
+    private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
+
+    public static void MapClassifiers(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/classifiers").WithTags(Tag);
+        group.MapGet("/", ListClassifiers)
+            .WithSummary("List classifiers")
+            .WithDescription("Every classifier (code list) of the register with its item count.");
+        group.MapGet("/{abbreviation}", GetClassifier)
+            .WithSummary("Get a classifier with its items")
+            .WithDescription("Items in force on `validAt` (default: today in Lithuania), or every item ever with `all=true`.");
+        group.MapGet("/{abbreviation}/items/{code}", GetClassifierItem)
+            .WithSummary("Get one classifier item")
+            .WithDescription("One item by its code, whether in force or retired.");
+        group.MapPost("/{abbreviation}/items", AddClassifierItem)
+            .RequireAuthorization(Policies.Registrar)
+            .WithSummary("Add a classifier item (registrar)")
+            .WithDescription("Adds an item to a classifier. The code must be new to the classifier and the parent, when given, must exist in it.");
+    }
+
+    public static void MapPublishedClassifiers(this RouteGroupBuilder openData)
+    {
+        var group = openData.MapGroup("/classifiers").WithTags("Open data: classifiers");
+        group.MapGet("/", ListPublishedClassifiers)
+            .WithSummary("List classifiers (open data)")
+            .WithDescription("Every classifier (code list) of the register with its item count. Anonymous.");
+        group.MapGet("/{abbreviation}", GetPublishedClassifier)
+            .WithSummary("Get a classifier with its items (open data)")
+            .WithDescription("Items in force on `validAt` (default: today in Lithuania), or every item ever with `all=true`. Anonymous.");
+        group.MapGet("/{abbreviation}/items/{code}", GetPublishedClassifierItem)
+            .WithSummary("Get one classifier item (open data)")
+            .WithDescription("One item by its code, whether in force or retired. Anonymous.");
+    }
+
+    /// <param name="db">The register database.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Ok<List<ClassifierSummary>>> ListClassifiers(SmpkrDbContext db, CancellationToken cancellationToken) =>
+        ListAsync(db, cancellationToken);
+
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
+    /// <param name="validAt">Only items in force on this day (YYYY-MM-DD); default today in Lithuania.</param>
+    /// <param name="all">Every item, retired and future ones included; cannot be combined with validAt.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="clock">The clock that says what today is.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetClassifier(
+        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
+
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
+    /// <param name="code">The item's code, e.g. <c>VI</c>.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetClassifierItem(
+        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
+        GetItemAsync(abbreviation, code, db, http, cancellationToken);
+
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
+    /// <param name="item">The new item.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static async Task<Results<Created<ClassifierItemResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AddClassifierItem(
+        string abbreviation, [FromBody] NewClassifierItem item, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = ClassifierRules.Check(item);
+        if (errors.Count > 0)
+        {
+            return ValidationProblems.Result(http, errors);
+        }
+
+        var classifier = await db.Classifiers.AsNoTracking().SingleOrDefaultAsync(c => c.Abbreviation == abbreviation, cancellationToken);
+        if (classifier is null)
+        {
+            return ClassifierNotFound(http, abbreviation);
+        }
+
+        var items = db.ClassifierItems.Where(i => i.ClassifierAbbreviation == classifier.Abbreviation);
+        if (item.Parent is not null && !await items.AnyAsync(i => i.Code == item.Parent, cancellationToken))
+        {
+            return ValidationProblems.Result(http, [new FieldError("parent", "classifier.parent-unknown", $"{abbreviation} has no item '{item.Parent}'.")]);
+        }
+
+        var entity = new ClassifierItem
+        {
+            ClassifierAbbreviation = classifier.Abbreviation,
+            Code = item.Code!,
+            NameLt = item.Name!.Lt!,
+            NameEn = item.Name.En,
+            Description = item.Description,
+            ParentCode = item.Parent,
+            ValidFrom = item.ValidFrom,
+            ValidTo = item.ValidTo,
+            Position = (await items.MaxAsync(i => (int?)i.Position, cancellationToken) ?? 0) + 1,
+        };
+        db.ClassifierItems.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return TypedResults.Conflict(Problem.Create(http, StatusCodes.Status409Conflict,
+                $"{abbreviation} already has an item '{item.Code}'.", "classifier.item-exists"));
+        }
+
+        return TypedResults.Created($"/api/v1/classifiers/{abbreviation}/items/{Uri.EscapeDataString(entity.Code)}", entity.Adapt<ClassifierItemResponse>());
+    }
+
+    /// <param name="db">The register database.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Ok<List<ClassifierSummary>>> ListPublishedClassifiers(SmpkrDbContext db, CancellationToken cancellationToken) =>
+        ListAsync(db, cancellationToken);
+
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
+    /// <param name="validAt">Only items in force on this day (YYYY-MM-DD); default today in Lithuania.</param>
+    /// <param name="all">Every item, retired and future ones included; cannot be combined with validAt.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="clock">The clock that says what today is.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetPublishedClassifier(
+        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
+
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
+    /// <param name="code">The item's code, e.g. <c>VI</c>.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetPublishedClassifierItem(
+        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
+        GetItemAsync(abbreviation, code, db, http, cancellationToken);
+
+    private static async Task<Ok<List<ClassifierSummary>>> ListAsync(SmpkrDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Classifiers.AsNoTracking()
+            .OrderBy(c => c.Abbreviation)
+            .ProjectToType<ClassifierSummary>()
+            .ToListAsync(cancellationToken));
+
+    private static async Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (validAt is not null && all == true)
+        {
+            return ValidationProblems.Result(http, [new FieldError("all", "query.conflict", "Use either validAt or all=true, not both.")]);
+        }
+
+        var classifier = await db.Classifiers.AsNoTracking().SingleOrDefaultAsync(c => c.Abbreviation == abbreviation, cancellationToken);
+        if (classifier is null)
+        {
+            return ClassifierNotFound(http, abbreviation);
+        }
+
+        DateOnly? day = all == true ? null : validAt ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Vilnius).DateTime);
+        var items = db.ClassifierItems.AsNoTracking().Where(i => i.ClassifierAbbreviation == classifier.Abbreviation);
+        if (day is { } d)
+        {
+            items = items.Where(i => (i.ValidFrom == null || i.ValidFrom <= d) && (i.ValidTo == null || i.ValidTo >= d));
+        }
+
+        var list = await items.OrderBy(i => i.Position).ThenBy(i => i.Code).ProjectToType<ClassifierItemResponse>().ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ClassifierResponse(
+            classifier.Abbreviation, new LocalizedText(classifier.NameLt, classifier.NameEn), classifier.Description, day, list));
+    }
+
+    private static async Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetItemAsync(
+        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var item = await db.ClassifierItems.AsNoTracking()
+            .Where(i => i.ClassifierAbbreviation == abbreviation && i.Code == code)
+            .ProjectToType<ClassifierItemResponse>()
+            .SingleOrDefaultAsync(cancellationToken);
+        return item is null
+            ? TypedResults.NotFound(Problem.Create(http, StatusCodes.Status404NotFound,
+                $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found"))
+            : TypedResults.Ok(item);
+    }
+
+    private static NotFound<ProblemDetails> ClassifierNotFound(HttpContext http, string abbreviation) =>
+        TypedResults.NotFound(Problem.Create(http, StatusCodes.Status404NotFound,
+            $"There is no classifier '{abbreviation}'. GET /classifiers lists them.", "classifier.not-found"));
+}
+
+/// <summary>Entity → response mappings for classifiers, compiled and checked by a unit test.</summary>
+public sealed class ClassifierMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<Classifier, ClassifierSummary>()
+            .Map(d => d.Name, s => new LocalizedText(s.NameLt, s.NameEn))
+            .Map(d => d.ItemCount, s => s.Items.Count);
+        config.NewConfig<ClassifierItem, ClassifierItemResponse>()
+            .Map(d => d.Name, s => new LocalizedText(s.NameLt, s.NameEn))
+            .Map(d => d.Parent, s => s.ParentCode);
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
+using Smpkr.Api.Data.Seed;
+
+namespace Smpkr.Api.Data;
+
+internal static class DataSetup
+{
+    public const string ConnectionStringName = "Smpkr";
+
+    /// <summary>One <see cref="NpgsqlDataSource"/> and a pooled context over it; the connection string is read when first needed.</summary>
+    public static void AddData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddDbContextPool<SmpkrDbContext>((sp, options) =>
+            SmpkrDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(TimeProvider.System);
+    }
+
+    public static NpgsqlDataSource CreateDataSource(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"No database is configured: set ConnectionStrings__{ConnectionStringName} (outside Development there are no dev services).");
+        }
+
+        return new NpgsqlDataSourceBuilder(connectionString) { Name = "smpkr" }.Build();
+    }
+
+    /// <summary>
+    /// Applies migrations and seed data when <c>Database:MigrateOnStartup</c> is true (the Development
+    /// default). Elsewhere migrations are an explicit deployment step run by the owner role.
+    /// </summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Database:MigrateOnStartup", app.Environment.IsDevelopment()))
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+        await MigrateAndSeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
+    }
+
+    public static async Task MigrateAndSeedAsync(SmpkrDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        await ClassifierSeed.ApplyAsync(db, clock, cancellationToken);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the model without starting the host (and its dev services).</summary>
+internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<SmpkrDbContext>
+{
+    public SmpkrDbContext CreateDbContext(string[] args)
+    {
+        var connectionString = Environment.GetEnvironmentVariable($"ConnectionStrings__{DataSetup.ConnectionStringName}")
+            ?? "Host=localhost;Database=smpkr_design_time";
+        var options = new DbContextOptionsBuilder<SmpkrDbContext>();
+        SmpkrDbContext.Configure(options, new NpgsqlDataSourceBuilder(connectionString).Build());
+        return new SmpkrDbContext(options.Options);
+    }
+}

@@ -1,0 +1,84 @@
+using Asp.Versioning;
+using Smpkr.Api.Auth;
+
+namespace Smpkr.Api.Hosting;
+
+/// <summary>
+/// The two doors of the service: the register API <c>/api/v1</c> (authenticated by default) and the
+/// open-data API <c>/open/v1</c> (anonymous, GET and HEAD only). Features map onto the groups returned here.
+/// </summary>
+internal static class ApiSurface
+{
+    public const string OpenDataPrefix = "/open";
+
+    public static void AddApiSurface(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddApiVersioning(options =>
+            {
+                options.DefaultApiVersion = new ApiVersion(1);
+                options.ApiVersionReader = new UrlSegmentApiVersionReader();
+                options.ReportApiVersions = true;
+            })
+            .AddApiExplorer(options =>
+            {
+                options.GroupNameFormat = "'v'V";
+                options.SubstituteApiVersionInUrl = true;
+            });
+        builder.AddOpenApiDocument();
+    }
+
+    public static RouteGroupBuilder MapRegisterApi(this WebApplication app)
+    {
+        var versions = app.NewApiVersionSet("Register API").HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
+        return app.MapGroup("/api/v{version:apiVersion}")
+            .WithApiVersionSet(versions)
+            .RequireAuthorization(Policies.AnyRole)
+            .RejectUnknownQueryParameters();
+    }
+
+    public static RouteGroupBuilder MapOpenDataApi(this WebApplication app)
+    {
+        var versions = app.NewApiVersionSet("Open-data API").HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
+        return app.MapGroup(OpenDataPrefix + "/v{version:apiVersion}")
+            .WithApiVersionSet(versions)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.OpenDataPolicy)
+            .RejectUnknownQueryParameters();
+    }
+
+    /// <summary>
+    /// The open-data API is read-only: HEAD is served as GET without a body, and every other
+    /// method is a 405 problem that says so (before routing, so unknown paths answer the same).
+    /// </summary>
+    public static void UseReadOnlyOpenData(this WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments(OpenDataPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Request.Method = HttpMethods.Get;
+            context.Response.Body = Stream.Null;
+        }
+        else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, HEAD";
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status405MethodNotAllowed,
+                    Detail = $"The open-data API is read-only: '{context.Request.Method}' is not allowed, only GET and HEAD.",
+                },
+            });
+            return;
+        }
+
+        await next(context);
+    });
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Smpkr.Api.Data;
+
+namespace Smpkr.Api.Hosting;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and every
+/// migration is applied. Both anonymous, both plain JSON (a health report, not a problem).
+/// </summary>
+internal static class Health
+{
+    private const string ReadyTag = "ready";
+
+    public static void AddHealth(this WebApplicationBuilder builder) =>
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString().ToLowerInvariant(),
+                description = e.Value.Description,
+            }),
+        }, cancellationToken: context.RequestAborted);
+    }
+
+    private sealed class DatabaseReadyCheck(SmpkrDbContext db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                return pending.Count == 0
+                    ? HealthCheckResult.Healthy("Database reachable; all migrations applied.")
+                    : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy($"Database unreachable: {e.GetType().Name}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Smpkr.Api.Hosting;
+
+internal static class JsonSetup
+{
+    /// <summary>camelCase members, kebab-case enum strings, and unknown members rejected (a typo must not drop data).</summary>
+    public static void AddJson(this WebApplicationBuilder builder) =>
+        builder.Services.ConfigureHttpJsonOptions(options => Apply(options.SerializerOptions));
+
+    public static void Apply(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = null;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}
