@@ -11,12 +11,23 @@ internal static class AuthSetup
     public static void AddAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(options =>
-            {
-                options.MapInboundClaims = false;
-                options.TokenValidationParameters.NameClaimType = ClaimNames.Subject;
-                options.TokenValidationParameters.RoleClaimType = ClaimNames.Role;
-            });
+            .AddJwtBearer(options => options.MapInboundClaims = false);
+
+        // After the configuration binding (which rebuilds TokenValidationParameters): claim names as
+        // issued, and issuer, audience, signature and lifetime always validated, so a missing setting
+        // rejects every token instead of accepting any.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            var parameters = options.TokenValidationParameters;
+            parameters.NameClaimType = ClaimNames.Subject;
+            parameters.RoleClaimType = ClaimNames.Role;
+            parameters.ValidateIssuer = true;
+            parameters.ValidateAudience = true;
+            parameters.ValidateLifetime = true;
+            parameters.ValidateIssuerSigningKey = true;
+            parameters.RequireSignedTokens = true;
+            parameters.ClockSkew = TimeSpan.FromMinutes(1);
+        });
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.AnyRole, p => p.RequireRole(Roles.All))

@@ -63,7 +63,7 @@ public static class ClassifierEndpoints
     /// <param name="clock">The clock that says what today is.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetClassifier(
+    public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetClassifier(
         string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
 
@@ -72,7 +72,7 @@ public static class ClassifierEndpoints
     /// <param name="db">The register database.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetClassifierItem(
+    public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetClassifierItem(
         string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
         GetItemAsync(abbreviation, code, db, http, cancellationToken);
 
@@ -81,7 +81,7 @@ public static class ClassifierEndpoints
     /// <param name="db">The register database.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Created<ClassifierItemResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AddClassifierItem(
+    public static async Task<Results<Created<ClassifierItemResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> AddClassifierItem(
         string abbreviation, [FromBody] NewClassifierItem item, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = ClassifierRules.Check(item);
@@ -121,8 +121,7 @@ public static class ClassifierEndpoints
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Conflict(Problem.Create(http, StatusCodes.Status409Conflict,
-                $"{abbreviation} already has an item '{item.Code}'.", "classifier.item-exists"));
+            return Problem.Conflict(http, $"{abbreviation} already has an item '{item.Code}'.", "classifier.item-exists");
         }
 
         return TypedResults.Created($"/api/v1/classifiers/{abbreviation}/items/{Uri.EscapeDataString(entity.Code)}", entity.Adapt<ClassifierItemResponse>());
@@ -140,7 +139,7 @@ public static class ClassifierEndpoints
     /// <param name="clock">The clock that says what today is.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetPublishedClassifier(
+    public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetPublishedClassifier(
         string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
 
@@ -149,7 +148,7 @@ public static class ClassifierEndpoints
     /// <param name="db">The register database.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetPublishedClassifierItem(
+    public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetPublishedClassifierItem(
         string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
         GetItemAsync(abbreviation, code, db, http, cancellationToken);
 
@@ -159,7 +158,7 @@ public static class ClassifierEndpoints
             .ProjectToType<ClassifierSummary>()
             .ToListAsync(cancellationToken));
 
-    private static async Task<Results<Ok<ClassifierResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    private static async Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetAsync(
         string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         if (validAt is not null && all == true)
@@ -185,7 +184,7 @@ public static class ClassifierEndpoints
             classifier.Abbreviation, new LocalizedText(classifier.NameLt, classifier.NameEn), classifier.Description, day, list));
     }
 
-    private static async Task<Results<Ok<ClassifierItemResponse>, NotFound<ProblemDetails>>> GetItemAsync(
+    private static async Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetItemAsync(
         string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var item = await db.ClassifierItems.AsNoTracking()
@@ -193,14 +192,12 @@ public static class ClassifierEndpoints
             .ProjectToType<ClassifierItemResponse>()
             .SingleOrDefaultAsync(cancellationToken);
         return item is null
-            ? TypedResults.NotFound(Problem.Create(http, StatusCodes.Status404NotFound,
-                $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found"))
+            ? Problem.NotFound(http, $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found")
             : TypedResults.Ok(item);
     }
 
-    private static NotFound<ProblemDetails> ClassifierNotFound(HttpContext http, string abbreviation) =>
-        TypedResults.NotFound(Problem.Create(http, StatusCodes.Status404NotFound,
-            $"There is no classifier '{abbreviation}'. GET /classifiers lists them.", "classifier.not-found"));
+    private static NotFoundProblem ClassifierNotFound(HttpContext http, string abbreviation) =>
+        Problem.NotFound(http, $"There is no classifier '{abbreviation}'. GET /classifiers lists them.", "classifier.not-found");
 }
 
 /// <summary>Entity → response mappings for classifiers, compiled and checked by a unit test.</summary>

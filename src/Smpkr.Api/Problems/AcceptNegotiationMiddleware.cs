@@ -21,7 +21,8 @@ internal sealed class AcceptNegotiationMiddleware(RequestDelegate next)
 
         var produced = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>()
             .Where(m => m.StatusCode is >= 200 and < 300)
-            .SelectMany(m => m.ContentTypes)
+            // Typed results leave ContentTypes empty and mean JSON, as the API explorer reads them.
+            .SelectMany(m => m.ContentTypes.Any() ? m.ContentTypes : m.Type is null ? [] : ["application/json"])
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         if (produced.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges))

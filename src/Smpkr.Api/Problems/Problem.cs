@@ -26,16 +26,32 @@ public static class Problem
         return problem;
     }
 
+    public static NotFoundProblem NotFound(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status404NotFound, detail, code));
+
+    public static ConflictProblem Conflict(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status409Conflict, detail, code));
+
     public static string TraceId(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
-    private static string? TypeFor(int status) => status switch
+    /// <summary>The RFC section that defines a status, used as the problem <c>type</c>.</summary>
+    public static string? TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        406 => "https://tools.ietf.org/html/rfc9110#section-15.5.7",
         412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
         428 => "https://tools.ietf.org/html/rfc6585#section-3",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => null,
     };
 }

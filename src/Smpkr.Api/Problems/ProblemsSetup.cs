@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Smpkr.Api.Problems;
 
@@ -9,23 +9,23 @@ namespace Smpkr.Api.Problems;
 /// </summary>
 internal static class ProblemsSetup
 {
-    /// <summary>Request bodies above this size get 413 unless an endpoint declares its own limit.</summary>
-    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
-
     public static void AddProblems(this WebApplicationBuilder builder)
     {
+        // Registered before the built-in writer so that it is the one chosen.
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
             var http = context.HttpContext;
+            var status = problem.Status ?? http.Response.StatusCode;
             problem.Instance ??= http.Request.Path;
+            problem.Type ??= Problem.TypeFor(status);
+            problem.Title ??= ReasonPhrases.GetReasonPhrase(status);
             problem.Extensions.TryAdd("traceId", Problem.TraceId(http));
-            problem.Detail ??= DefaultDetail(problem.Status ?? http.Response.StatusCode, http);
+            problem.Detail ??= DefaultDetail(status, http);
         });
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        var maxBody = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
-        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = maxBody);
     }
 
     public static void UseProblems(this WebApplication app)

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Smpkr.Api.Tests.Hosting;
+
+public sealed class HealthTests : ApiTest
+{
+    [Test]
+    public async Task Live_answers_without_a_token()
+    {
+        var response = await Anonymous().GetAsync("/health/live");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("healthy"));
+    }
+
+    [Test]
+    public async Task Ready_reports_the_database_reachable_and_migrated()
+    {
+        var response = await Anonymous().GetAsync("/health/ready");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("healthy"));
+            Assert.That(body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString(), Is.EqualTo("healthy"));
+        });
+    }
+
+    [Test]
+    public async Task Ready_is_503_while_migrations_are_pending()
+    {
+        var empty = await TestDatabase.CreateEmptyDatabaseAsync();
+        try
+        {
+            await using var app = new SmpkrApp(empty);
+            var response = await app.ClientWith(null).GetAsync("/health/ready");
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(body.GetProperty("checks").GetProperty("database").GetProperty("description").GetString(), Does.Contain("not applied"));
+        }
+        finally
+        {
+            await TestDatabase.DropDatabaseAsync(empty);
+        }
+    }
+}
