@@ -25,10 +25,10 @@ app.UseSecurityHeaders();
 app.UseReadOnlyOpenData();
 app.UseRouting();
 app.UseRequestLimits();
-app.UseContentNegotiation();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseContentNegotiation();
 app.UseSwaggerDocs();
 
 app.MapHealth();
