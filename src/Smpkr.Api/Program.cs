@@ -24,6 +24,7 @@ app.UseProblems();
 app.UseSecurityHeaders();
 app.UseReadOnlyOpenData();
 app.UseRouting();
+app.UseCors();
 app.UseRequestLimits();
 app.UseRateLimiter();
 app.UseAuthentication();

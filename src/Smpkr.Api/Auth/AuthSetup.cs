@@ -1,9 +1,16 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Smpkr.Api.Auth;
 
 internal static class AuthSetup
 {
+    /// <summary>Signature algorithms accepted unless <c>Authentication:Schemes:Bearer:ValidAlgorithms</c> says otherwise (RFC 8725 §3.1).</summary>
+    public static readonly string[] DefaultAlgorithms =
+    [
+        SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256,
+    ];
+
     /// <summary>
     /// JWT bearer tokens validated with the settings in <c>Authentication:Schemes:Bearer</c> (issuer,
     /// audiences, signing keys: what <c>dotnet user-jwts</c> writes, or any identity provider's values).
@@ -16,9 +23,12 @@ internal static class AuthSetup
         // After the configuration binding (which rebuilds TokenValidationParameters): claim names as
         // issued, and issuer, audience, signature and lifetime always validated, so a missing setting
         // rejects every token instead of accepting any.
+        var algorithms = builder.Configuration.GetSection("Authentication:Schemes:Bearer:ValidAlgorithms").Get<string[]>()
+            is { Length: > 0 } configured ? configured : DefaultAlgorithms;
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {
             var parameters = options.TokenValidationParameters;
+            parameters.ValidAlgorithms = algorithms;
             parameters.NameClaimType = ClaimNames.Subject;
             parameters.RoleClaimType = ClaimNames.Role;
             parameters.ValidateIssuer = true;

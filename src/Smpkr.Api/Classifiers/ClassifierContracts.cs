@@ -1,39 +1,123 @@
+using System.ComponentModel.DataAnnotations;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Classifiers;
 
 /// <summary>A classifier without its items.</summary>
-/// <param name="Abbreviation">The classifier's abbreviation. <example>KL_STUDIJU_KRYPTYS</example></param>
-/// <param name="Name">The classifier's name.</param>
-/// <param name="Description">What the classifier lists and where its values come from.</param>
-/// <param name="ItemCount">How many items it has, retired ones included. <example>98</example></param>
-public sealed record ClassifierSummary(string Abbreviation, LocalizedText Name, string? Description, int ItemCount);
+public sealed record ClassifierSummary
+{
+    /// <summary>The classifier's abbreviation.</summary>
+    /// <example>KL_STUDIJU_KRYPTYS</example>
+    [MaxLength(ClassifierRules.AbbreviationMaxLength)]
+    [RegularExpression(ClassifierRules.AbbreviationPattern)]
+    public required string Abbreviation { get; init; }
+
+    /// <summary>The classifier's name.</summary>
+    public required LocalizedText Name { get; init; }
+
+    /// <summary>What the classifier lists and where its values come from.</summary>
+    /// <example>Lithuanian study fields (group letter + two digits).</example>
+    [MaxLength(ClassifierRules.DescriptionMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Description { get; init; }
+
+    /// <summary>How many items it has, retired ones included.</summary>
+    /// <example>124</example>
+    [Range(0, int.MaxValue)]
+    public int ItemCount { get; init; }
+}
 
 /// <summary>A classifier with the items selected by the request.</summary>
-/// <param name="Abbreviation">The classifier's abbreviation. <example>KL_LTKS</example></param>
-/// <param name="Name">The classifier's name.</param>
-/// <param name="Description">What the classifier lists and where its values come from.</param>
-/// <param name="ValidAt">The day the items are in force on; absent when every item, retired ones included, is listed. <example>2026-09-01</example></param>
-/// <param name="Items">The items, in the classifier's own order.</param>
-public sealed record ClassifierResponse(
-    string Abbreviation, LocalizedText Name, string? Description, DateOnly? ValidAt, IReadOnlyList<ClassifierItemResponse> Items);
+public sealed record ClassifierResponse
+{
+    /// <summary>The classifier's abbreviation.</summary>
+    /// <example>KL_LTKS</example>
+    [MaxLength(ClassifierRules.AbbreviationMaxLength)]
+    [RegularExpression(ClassifierRules.AbbreviationPattern)]
+    public required string Abbreviation { get; init; }
+
+    /// <summary>The classifier's name.</summary>
+    public required LocalizedText Name { get; init; }
+
+    /// <summary>What the classifier lists and where its values come from.</summary>
+    /// <example>Levels I-VIII of the Lithuanian Qualifications Framework.</example>
+    [MaxLength(ClassifierRules.DescriptionMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Description { get; init; }
+
+    /// <summary>The day the items are in force on; absent when every item, retired ones included, is listed.</summary>
+    /// <example>2026-09-01</example>
+    public DateOnly? ValidAt { get; init; }
+
+    /// <summary>The items, in the classifier's own order.</summary>
+    [MaxLength(ClassifierRules.MaxItems)]
+    public required IReadOnlyList<ClassifierItemResponse> Items { get; init; }
+}
 
 /// <summary>One classifier item.</summary>
-/// <param name="Code">The item's code, unique within its classifier. <example>B01</example></param>
-/// <param name="Name">The item's name.</param>
-/// <param name="Description">A longer explanation, when there is one.</param>
-/// <param name="Parent">The code of the parent item (for hierarchies such as ISCED-F or study fields). <example>B</example></param>
-/// <param name="ValidFrom">First day in force. <example>2017-01-01</example></param>
-/// <param name="ValidTo">Last day in force; absent while current.</param>
-public sealed record ClassifierItemResponse(
-    string Code, LocalizedText Name, string? Description, string? Parent, DateOnly? ValidFrom, DateOnly? ValidTo);
+public sealed record ClassifierItemResponse
+{
+    /// <summary>The item's code, unique within its classifier.</summary>
+    /// <example>B01</example>
+    [MaxLength(ClassifierRules.CodeMaxLength)]
+    [RegularExpression(ClassifierRules.CodePattern)]
+    public required string Code { get; init; }
+
+    /// <summary>The item's name.</summary>
+    public required LocalizedText Name { get; init; }
+
+    /// <summary>A longer explanation, when there is one.</summary>
+    /// <example>Studies of computing and its theory.</example>
+    [MaxLength(ClassifierRules.DescriptionMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Description { get; init; }
+
+    /// <summary>The code of the parent item (hierarchies such as ISCED-F or study fields).</summary>
+    /// <example>B</example>
+    [MaxLength(ClassifierRules.CodeMaxLength)]
+    [RegularExpression(ClassifierRules.CodePattern)]
+    public string? Parent { get; init; }
+
+    /// <summary>First day in force.</summary>
+    /// <example>2016-12-03</example>
+    public DateOnly? ValidFrom { get; init; }
+
+    /// <summary>Last day in force; absent while current.</summary>
+    /// <example>2030-12-31</example>
+    public DateOnly? ValidTo { get; init; }
+}
 
 /// <summary>A new classifier item, as the registrar sends it.</summary>
-/// <param name="Code">Letters, digits, '.', '_' or '-', at most 64 characters. <example>B05</example></param>
-/// <param name="Name">Bilingual name; Lithuanian required.</param>
-/// <param name="Description">Optional explanation, at most 2000 characters.</param>
-/// <param name="Parent">Code of an existing item of the same classifier. <example>B</example></param>
-/// <param name="ValidFrom">First day in force. <example>2027-01-01</example></param>
-/// <param name="ValidTo">Last day in force, not before validFrom.</param>
-public sealed record NewClassifierItem(
-    string? Code, LocalizedTextInput? Name, string? Description, string? Parent, DateOnly? ValidFrom, DateOnly? ValidTo);
+public sealed record NewClassifierItem
+{
+    /// <summary>Letters, digits, '.', '_' or '-', starting with a letter or digit; new to the classifier.</summary>
+    /// <example>B05</example>
+    [Required]
+    [MaxLength(ClassifierRules.CodeMaxLength)]
+    [RegularExpression(ClassifierRules.CodePattern)]
+    public string? Code { get; init; }
+
+    /// <summary>Bilingual name; Lithuanian required.</summary>
+    [Required]
+    public LocalizedTextInput? Name { get; init; }
+
+    /// <summary>Optional explanation; line breaks allowed.</summary>
+    /// <example>Studies of data, its quality and its use.</example>
+    [MaxLength(ClassifierRules.DescriptionMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Description { get; init; }
+
+    /// <summary>Code of an existing item of the same classifier.</summary>
+    /// <example>B</example>
+    [MaxLength(ClassifierRules.CodeMaxLength)]
+    [RegularExpression(ClassifierRules.CodePattern)]
+    public string? Parent { get; init; }
+
+    /// <summary>First day in force.</summary>
+    /// <example>2027-01-01</example>
+    public DateOnly? ValidFrom { get; init; }
+
+    /// <summary>Last day in force, not before validFrom.</summary>
+    /// <example>2035-12-31</example>
+    public DateOnly? ValidTo { get; init; }
+}

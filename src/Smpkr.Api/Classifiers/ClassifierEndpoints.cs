@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -64,7 +65,8 @@ public static class ClassifierEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetClassifier(
-        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
 
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
@@ -73,7 +75,9 @@ public static class ClassifierEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetClassifierItem(
-        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
+        SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
         GetItemAsync(abbreviation, code, db, http, cancellationToken);
 
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
@@ -82,7 +86,8 @@ public static class ClassifierEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Created<ClassifierItemResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> AddClassifierItem(
-        string abbreviation, [FromBody] NewClassifierItem item, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        [FromBody] NewClassifierItem item, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = ClassifierRules.Check(item);
         if (errors.Count > 0)
@@ -140,7 +145,8 @@ public static class ClassifierEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetPublishedClassifier(
-        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
 
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
@@ -149,7 +155,9 @@ public static class ClassifierEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetPublishedClassifierItem(
-        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
+        SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
         GetItemAsync(abbreviation, code, db, http, cancellationToken);
 
     private static async Task<Ok<List<ClassifierSummary>>> ListAsync(SmpkrDbContext db, CancellationToken cancellationToken) =>
@@ -180,8 +188,14 @@ public static class ClassifierEndpoints
         }
 
         var list = await items.OrderBy(i => i.Position).ThenBy(i => i.Code).ProjectToType<ClassifierItemResponse>().ToListAsync(cancellationToken);
-        return TypedResults.Ok(new ClassifierResponse(
-            classifier.Abbreviation, new LocalizedText(classifier.NameLt, classifier.NameEn), classifier.Description, day, list));
+        return TypedResults.Ok(new ClassifierResponse
+        {
+            Abbreviation = classifier.Abbreviation,
+            Name = new LocalizedText(classifier.NameLt, classifier.NameEn),
+            Description = classifier.Description,
+            ValidAt = day,
+            Items = list,
+        });
     }
 
     private static async Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetItemAsync(

@@ -7,14 +7,21 @@ namespace Smpkr.Api.Classifiers;
 /// <summary>The rules a classifier item obeys, in one place; the parent's existence is checked by the caller against the database.</summary>
 public static partial class ClassifierRules
 {
+    public const int AbbreviationMaxLength = 64;
     public const int CodeMaxLength = 64;
     public const int DescriptionMaxLength = 2000;
+
+    /// <summary>The largest classifier the register serves whole (ISCED-F has about 220 items).</summary>
+    public const int MaxItems = 5000;
+
+    public const string AbbreviationPattern = "^[A-Z][A-Z0-9_]*$";
+    public const string CodePattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 
     public static List<FieldError> Check(NewClassifierItem item)
     {
         var errors = new List<FieldError>();
         TextRules.Check(errors, "code", item.Code, CodeMaxLength, required: true);
-        if (item.Code is { Length: > 0 and <= CodeMaxLength } code && !CodePattern().IsMatch(code))
+        if (item.Code is { Length: > 0 and <= CodeMaxLength } code && !CodeRegex().IsMatch(code))
         {
             errors.Add(new FieldError("code", "classifier.code-format", "Use letters, digits, '.', '_' or '-', starting with a letter or digit."));
         }
@@ -30,6 +37,6 @@ public static partial class ClassifierRules
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex CodePattern();
+    [GeneratedRegex(CodePattern)]
+    private static partial Regex CodeRegex();
 }

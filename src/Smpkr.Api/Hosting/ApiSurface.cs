@@ -10,6 +10,7 @@ namespace Smpkr.Api.Hosting;
 internal static class ApiSurface
 {
     public const string OpenDataPrefix = "/open";
+    private const string OpenDataCors = "open-data";
 
     public static void AddApiSurface(this WebApplicationBuilder builder)
     {
@@ -25,6 +26,12 @@ internal static class ApiSurface
                 options.SubstituteApiVersionInUrl = true;
             });
         builder.AddOpenApiDocument();
+
+        // Open data may be read by any web page; the register API is for servers and gets no CORS.
+        builder.Services.AddCors(options => options.AddPolicy(OpenDataCors, policy => policy
+            .AllowAnyOrigin()
+            .WithMethods(HttpMethods.Get, HttpMethods.Head)
+            .WithExposedHeaders("ETag", "Last-Modified", "Link", "Retry-After")));
     }
 
     public static RouteGroupBuilder MapRegisterApi(this WebApplication app)
@@ -42,6 +49,7 @@ internal static class ApiSurface
         return app.MapGroup(OpenDataPrefix + "/v{version:apiVersion}")
             .WithApiVersionSet(versions)
             .AllowAnonymous()
+            .RequireCors(OpenDataCors)
             .RequireRateLimiting(RateLimits.OpenDataPolicy)
             .RejectUnknownQueryParameters();
     }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -33,12 +34,18 @@ internal static class OpenApiDocument
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with `role` claims (registrar, provider, accreditor, standards-body, auditor) and, for providers, a `provider` claim.",
+                Description =
+                    "A JWT with `role` claims (registrar, provider, accreditor, standards-body, auditor) and, for providers, a `provider` claim. " +
+                    "Tokens are validated as RFC8725 (JSON Web Token Best Current Practices) asks: signed with an allow-listed algorithm " +
+                    "(never `none`), issuer, audience and lifetime always checked.",
             });
             options.CustomOperationIds(api => api.TryGetMethodInfo(out var method) ? method.Name : null);
             options.IncludeXmlComments(Assembly.GetExecutingAssembly());
             options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
+            options.MapType<DateOnly>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", MaxLength = 10 });
             options.OperationFilter<AuthResponsesFilter>();
+            options.OperationFilter<CommonResponsesFilter>();
         });
 
     public static void UseSwaggerDocs(this WebApplication app)
@@ -72,15 +79,54 @@ internal static class OpenApiDocument
                 [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
             });
             operation.Responses ??= [];
-            var problem = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
-            foreach (var (status, description) in new[] { ("401", "No valid bearer token."), ("403", "The token's role or provider does not allow this.") })
-            {
-                operation.Responses.TryAdd(status, new OpenApiResponse
-                {
-                    Description = description,
-                    Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
-                });
-            }
+            var problem = ProblemSchema(context);
+            operation.Responses.TryAdd("401", ProblemResponse("No valid bearer token.", problem));
+            operation.Responses.TryAdd("403", ProblemResponse("The token's role or provider does not allow this.", problem));
         }
     }
+
+    /// <summary>
+    /// Outcomes every operation can have: 400 (unknown query parameters, malformed values), 500 and
+    /// 503 (database unreachable); 429 where a rate limit applies.
+    /// </summary>
+    private sealed class CommonResponsesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            operation.Responses ??= [];
+            var problem = ProblemSchema(context);
+            var validation = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository);
+            operation.Responses.TryAdd("400", ProblemResponse("The request is not valid: see `errors` and `codes`.", validation));
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any())
+            {
+                var tooMany = ProblemResponse("Too many requests from this client in the current window.", problem);
+                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "86400" },
+                    },
+                    ["Access-Control-Allow-Origin"] = new OpenApiHeader
+                    {
+                        Description = "Open data may be read from any web origin.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1, Pattern = "^\\*$" },
+                    },
+                };
+                operation.Responses.TryAdd("429", tooMany);
+            }
+
+            operation.Responses.TryAdd("500", ProblemResponse("An unexpected error; the problem's `traceId` identifies it in the logs.", problem));
+            operation.Responses.TryAdd("503", ProblemResponse("The database cannot be reached right now; retry after a few seconds.", problem));
+        }
+    }
+
+    private static IOpenApiSchema ProblemSchema(OperationFilterContext context) =>
+        context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
+
+    private static OpenApiResponse ProblemResponse(string description, IOpenApiSchema schema) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = schema } },
+    };
 }

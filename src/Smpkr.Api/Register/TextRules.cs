@@ -11,6 +11,12 @@ public static class TextRules
     /// <summary>Names are at most 250 characters (spec/domain.md §2).</summary>
     public const int NameMaxLength = 250;
 
+    /// <summary>What a single-line text looks like, stated in the contract: no control characters, no outer blanks.</summary>
+    public const string SingleLinePattern = @"^[^\s\u0000-\u001F\u007F-\u009F](?:[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F])?$";
+
+    /// <summary>Multi-line text: line breaks and tabs allowed, other control characters not.</summary>
+    public const string MultiLinePattern = @"^(?:[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F])*$";
+
     public static void Check(List<FieldError> errors, string path, string? value, int maxLength, bool required, bool multiline = false)
     {
         if (value is null || value.Length == 0)

@@ -52,7 +52,7 @@ public sealed class ClassifierRulesTests
     [Test]
     public void A_complete_item_passes()
     {
-        var errors = ClassifierRules.Check(new NewClassifierItem("B05", new LocalizedTextInput("Kryptis", "Field"), null, "B", null, null));
+        var errors = ClassifierRules.Check(new NewClassifierItem { Code = "B05", Name = new LocalizedTextInput("Kryptis", "Field"), Parent = "B" });
 
         Assert.That(errors, Is.Empty);
     }
@@ -60,9 +60,14 @@ public sealed class ClassifierRulesTests
     [Test]
     public void Every_broken_rule_is_reported_at_once()
     {
-        var errors = ClassifierRules.Check(new NewClassifierItem(
-            "bad code", new LocalizedTextInput(null, new string('x', 300)), "tab\tis fine\nhere", null,
-            new DateOnly(2030, 1, 2), new DateOnly(2030, 1, 1)));
+        var errors = ClassifierRules.Check(new NewClassifierItem
+        {
+            Code = "bad code",
+            Name = new LocalizedTextInput(null, new string('x', 300)),
+            Description = "tab\tis fine\nhere",
+            ValidFrom = new DateOnly(2030, 1, 2),
+            ValidTo = new DateOnly(2030, 1, 1),
+        });
 
         Assert.That(errors.Select(e => (e.Path, e.Code)), Is.EquivalentTo(new[]
         {
@@ -85,6 +90,6 @@ public sealed class MappingTests
         Assert.That(() => config.Compile(), Throws.Nothing);
         var item = new ClassifierItem { ClassifierAbbreviation = "KL_X", Code = "A", NameLt = "Vardas", NameEn = "Name", ParentCode = "P" };
         var response = item.Adapt<ClassifierItemResponse>(config);
-        Assert.That(response, Is.EqualTo(new ClassifierItemResponse("A", new LocalizedText("Vardas", "Name"), null, "P", null, null)));
+        Assert.That(response, Is.EqualTo(new ClassifierItemResponse { Code = "A", Name = new LocalizedText("Vardas", "Name"), Parent = "P" }));
     }
 }
