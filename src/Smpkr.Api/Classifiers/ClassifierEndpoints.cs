@@ -41,44 +41,19 @@ public static class ClassifierEndpoints
     public static void MapPublishedClassifiers(this RouteGroupBuilder openData)
     {
         var group = openData.MapGroup("/classifiers").WithTags("Open data: classifiers");
-        group.MapGet("/", ListPublishedClassifiers)
+        group.MapGet("/", ListClassifiers)
+            .WithName("ListPublishedClassifiers")
             .WithSummary("List classifiers (open data)")
             .WithDescription("Every classifier (code list) of the register with its item count. Anonymous.");
-        group.MapGet("/{abbreviation}", GetPublishedClassifier)
+        group.MapGet("/{abbreviation}", GetClassifier)
+            .WithName("GetPublishedClassifier")
             .WithSummary("Get a classifier with its items (open data)")
             .WithDescription("Items in force on `validAt` (default: today in Lithuania), or every item ever with `all=true`. Anonymous.");
-        group.MapGet("/{abbreviation}/items/{code}", GetPublishedClassifierItem)
+        group.MapGet("/{abbreviation}/items/{code}", GetClassifierItem)
+            .WithName("GetPublishedClassifierItem")
             .WithSummary("Get one classifier item (open data)")
             .WithDescription("One item by its code, whether in force or retired. Anonymous.");
     }
-
-    /// <param name="db">The register database.</param>
-    /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Ok<List<ClassifierSummary>>> ListClassifiers(SmpkrDbContext db, CancellationToken cancellationToken) =>
-        ListAsync(db, cancellationToken);
-
-    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
-    /// <param name="validAt">Only items in force on this day (YYYY-MM-DD); default today in Lithuania.</param>
-    /// <param name="all">Every item, retired and future ones included; cannot be combined with validAt.</param>
-    /// <param name="db">The register database.</param>
-    /// <param name="clock">The clock that says what today is.</param>
-    /// <param name="http">The request.</param>
-    /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetClassifier(
-        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
-        DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
-        GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
-
-    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
-    /// <param name="code">The item's code, e.g. <c>VI</c>.</param>
-    /// <param name="db">The register database.</param>
-    /// <param name="http">The request.</param>
-    /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetClassifierItem(
-        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
-        [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
-        SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
-        GetItemAsync(abbreviation, code, db, http, cancellationToken);
 
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
     /// <param name="item">The new item.</param>
@@ -134,8 +109,11 @@ public static class ClassifierEndpoints
 
     /// <param name="db">The register database.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Ok<List<ClassifierSummary>>> ListPublishedClassifiers(SmpkrDbContext db, CancellationToken cancellationToken) =>
-        ListAsync(db, cancellationToken);
+    public static async Task<Ok<List<ClassifierSummary>>> ListClassifiers(SmpkrDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Classifiers.AsNoTracking()
+            .OrderBy(c => c.Abbreviation)
+            .ProjectToType<ClassifierSummary>()
+            .ToListAsync(cancellationToken));
 
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
     /// <param name="validAt">Only items in force on this day (YYYY-MM-DD); default today in Lithuania.</param>
@@ -144,30 +122,9 @@ public static class ClassifierEndpoints
     /// <param name="clock">The clock that says what today is.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetPublishedClassifier(
+    public static async Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetClassifier(
         [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
-        DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
-        GetAsync(abbreviation, validAt, all, db, clock, http, cancellationToken);
-
-    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
-    /// <param name="code">The item's code, e.g. <c>VI</c>.</param>
-    /// <param name="db">The register database.</param>
-    /// <param name="http">The request.</param>
-    /// <param name="cancellationToken">Request cancellation.</param>
-    public static Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetPublishedClassifierItem(
-        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
-        [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
-        SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken) =>
-        GetItemAsync(abbreviation, code, db, http, cancellationToken);
-
-    private static async Task<Ok<List<ClassifierSummary>>> ListAsync(SmpkrDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Classifiers.AsNoTracking()
-            .OrderBy(c => c.Abbreviation)
-            .ProjectToType<ClassifierSummary>()
-            .ToListAsync(cancellationToken));
-
-    private static async Task<Results<Ok<ClassifierResponse>, NotFoundProblem, ValidationProblem>> GetAsync(
-        string abbreviation, DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        DateOnly? validAt, bool? all, SmpkrDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         if (validAt is not null && all == true)
         {
@@ -198,8 +155,15 @@ public static class ClassifierEndpoints
         });
     }
 
-    private static async Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetItemAsync(
-        string abbreviation, string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+    /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_LTKS</c>.</param>
+    /// <param name="code">The item's code, e.g. <c>VI</c>.</param>
+    /// <param name="db">The register database.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static async Task<Results<Ok<ClassifierItemResponse>, NotFoundProblem>> GetClassifierItem(
+        [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
+        [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
+        SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var item = await db.ClassifierItems.AsNoTracking()
             .Where(i => i.ClassifierAbbreviation == abbreviation && i.Code == code)

@@ -1,5 +1,6 @@
 using Asp.Versioning;
 using Smpkr.Api.Auth;
+using Smpkr.Api.Problems;
 
 namespace Smpkr.Api.Hosting;
 
@@ -73,17 +74,9 @@ internal static class ApiSurface
         }
         else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             context.Response.Headers.Allow = "GET, HEAD";
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status405MethodNotAllowed,
-                    Detail = $"The open-data API is read-only: '{context.Request.Method}' is not allowed, only GET and HEAD.",
-                },
-            });
+            await Problem.WriteAsync(context, StatusCodes.Status405MethodNotAllowed,
+                $"The open-data API is read-only: '{context.Request.Method}' is not allowed, only GET and HEAD.");
             return;
         }
 

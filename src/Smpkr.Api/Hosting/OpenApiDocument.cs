@@ -8,7 +8,7 @@ namespace Smpkr.Api.Hosting;
 
 /// <summary>
 /// The OpenAPI document (committed as <c>openapi/v1.json</c>) and Swagger UI at <c>/swagger</c>.
-/// Operation ids are the handler method names; summaries, parameter descriptions and examples come
+/// Operation ids are the handler method names (or endpoint names where a handler is mapped twice); summaries, parameter descriptions and examples come
 /// from XML documentation, so code and contract cannot drift apart.
 /// </summary>
 internal static class OpenApiDocument
@@ -39,7 +39,10 @@ internal static class OpenApiDocument
                     "Tokens are validated as RFC8725 (JSON Web Token Best Current Practices) asks: signed with an allow-listed algorithm " +
                     "(never `none`), issuer, audience and lifetime always checked.",
             });
-            options.CustomOperationIds(api => api.TryGetMethodInfo(out var method) ? method.Name : null);
+            // The endpoint's name where one handler serves both APIs, else the handler's method name.
+            options.CustomOperationIds(api =>
+                api.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName
+                ?? (api.TryGetMethodInfo(out var method) ? method.Name : null));
             options.IncludeXmlComments(Assembly.GetExecutingAssembly());
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Smpkr.Api.Problems;
 
 namespace Smpkr.Api.Hosting;
 
@@ -41,15 +42,8 @@ internal static class RateLimits
                     ? (int)Math.Ceiling(wait.TotalSeconds)
                     : 1;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Detail = $"The open-data API allows {section.GetValue("PermitLimit", 600)} requests per client in each window; retry after {retryAfter} s.",
-                    },
-                });
+                await Problem.WriteAsync(http, StatusCodes.Status429TooManyRequests,
+                    $"The open-data API allows {section.GetValue("PermitLimit", 600)} requests per client in each window; retry after {retryAfter} s.");
             };
         });
     }

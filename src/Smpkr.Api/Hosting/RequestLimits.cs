@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Smpkr.Api.Problems;
 
 namespace Smpkr.Api.Hosting;
 
@@ -32,16 +33,8 @@ internal static class RequestLimits
 
             if (context.Request.ContentLength > limit)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status413PayloadTooLarge,
-                        Detail = $"The request body has {context.Request.ContentLength} bytes; this endpoint accepts at most {limit}.",
-                    },
-                });
+                await Problem.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                    $"The request body has {context.Request.ContentLength} bytes; this endpoint accepts at most {limit}.");
                 return;
             }
 

@@ -42,15 +42,7 @@ internal sealed class AcceptNegotiationMiddleware(RequestDelegate next)
             return;
         }
 
-        context.Response.StatusCode = StatusCodes.Status406NotAcceptable;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status406NotAcceptable,
-                Detail = $"This endpoint produces {string.Join(", ", produced)}; the Accept header allows none of them.",
-            },
-        });
+        await Problem.WriteAsync(context, StatusCodes.Status406NotAcceptable,
+            $"This endpoint produces {string.Join(", ", produced)}; the Accept header allows none of them.");
     }
 }

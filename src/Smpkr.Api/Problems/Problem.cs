@@ -32,6 +32,17 @@ public static class Problem
     public static ConflictProblem Conflict(HttpContext http, string detail, string code) =>
         new(Create(http, StatusCodes.Status409Conflict, detail, code));
 
+    /// <summary>For middleware that answers before any endpoint runs: sets the status and writes the problem.</summary>
+    public static async Task WriteAsync(HttpContext http, int status, string detail)
+    {
+        http.Response.StatusCode = status;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Detail = detail },
+        });
+    }
+
     public static string TraceId(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
     /// <summary>The RFC section that defines a status, used as the problem <c>type</c>.</summary>
