@@ -1,9 +1,13 @@
+using Smpkr.Api.Audit;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Classifiers;
 using Smpkr.Api.Data;
 using Smpkr.Api.Hosting;
 using Smpkr.Api.Hosting.DevServices;
 using Smpkr.Api.Problems;
+using Smpkr.Api.Programmes;
+using Smpkr.Api.Providers;
+using Smpkr.Api.Register;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +20,8 @@ builder.AddMapping();
 builder.AddAuth();
 builder.AddApiSurface();
 builder.AddRateLimits();
+builder.AddRegister();
+builder.AddProgrammes();
 builder.AddHealth();
 
 var app = builder.Build();
@@ -36,6 +42,9 @@ app.MapHealth();
 var register = app.MapRegisterApi();
 var openData = app.MapOpenDataApi();
 register.MapClassifiers();
+register.MapProviders();
+register.MapProgrammes();
+register.MapAudit();
 openData.MapPublishedClassifiers();
 
 await app.InitializeDatabaseAsync();

@@ -50,6 +50,7 @@ internal static class DataSetup
     {
         await db.Database.MigrateAsync(cancellationToken);
         await ClassifierSeed.ApplyAsync(db, clock, cancellationToken);
+        await ProviderSeed.ApplyAsync(db, clock, cancellationToken);
     }
 }
 

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Smpkr.Api.Audit;
 using Smpkr.Api.Classifiers;
 using Smpkr.Api.Data.Seed;
+using Smpkr.Api.Providers;
+using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Data;
 
@@ -10,6 +13,13 @@ public sealed class SmpkrDbContext(DbContextOptions<SmpkrDbContext> options) : D
     public DbSet<Classifier> Classifiers => Set<Classifier>();
     public DbSet<ClassifierItem> ClassifierItems => Set<ClassifierItem>();
     public DbSet<SeedRun> SeedRuns => Set<SeedRun>();
+    public DbSet<Provider> Providers => Set<Provider>();
+    public DbSet<RegisterRecord> Records => Set<RegisterRecord>();
+    public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
+    public DbSet<RecordAlias> RecordAliases => Set<RecordAlias>();
+    public DbSet<CodeSequence> CodeSequences => Set<CodeSequence>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<IdempotentResponse> IdempotentResponses => Set<IdempotentResponse>();
 
     /// <summary>The one place that says how the context talks to PostgreSQL (service, tools and tests).</summary>
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>

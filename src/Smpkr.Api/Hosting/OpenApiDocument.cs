@@ -47,9 +47,41 @@ internal static class OpenApiDocument
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
             options.MapType<DateOnly>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", MaxLength = 10 });
+            options.MapType<System.Text.Json.Nodes.JsonObject>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                AdditionalPropertiesAllowed = true,
+                Description = "A JSON object.",
+            });
+            options.UseOneOfForPolymorphism();
+            options.SelectDiscriminatorNameUsing(type => type.GetCustomAttributes(false)
+                .OfType<System.Text.Json.Serialization.JsonPolymorphicAttribute>().FirstOrDefault()?.TypeDiscriminatorPropertyName);
+            options.CustomSchemaIds(SchemaId);
             options.OperationFilter<AuthResponsesFilter>();
             options.OperationFilter<CommonResponsesFilter>();
         });
+
+    /// <summary>Readable schema names for the register's generic shapes: <c>ProgrammeRecord</c>, <c>ProgrammeRecordPage</c>, ….</summary>
+    private static string SchemaId(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var argument = SchemaId(type.GetGenericArguments()[0]);
+        var subject = argument.EndsWith("Body", StringComparison.Ordinal) ? argument[..^4] : argument;
+        var definition = type.GetGenericTypeDefinition().Name;
+        return definition[..definition.IndexOf('`', StringComparison.Ordinal)] switch
+        {
+            "RecordResponse" => subject + "Record",
+            "VersionResponse" => subject + "Version",
+            "VersionsResponse" => subject + "Versions",
+            "PendingChange" => subject + "PendingChange",
+            "Page" => subject.EndsWith("Response", StringComparison.Ordinal) ? subject[..^8] + "Page" : subject + "Page",
+            var name => name + "Of" + subject,
+        };
+    }
 
     public static void UseSwaggerDocs(this WebApplication app)
     {

@@ -43,6 +43,24 @@ public static class Problem
         });
     }
 
+    public static RegisterProblem Forbidden(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status403Forbidden, detail, code));
+
+    public static RegisterProblem Missing(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status404NotFound, detail, code));
+
+    public static RegisterProblem StateConflict(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status409Conflict, detail, code));
+
+    public static RegisterProblem PreconditionFailed(HttpContext http, string detail) =>
+        new(Create(http, StatusCodes.Status412PreconditionFailed, detail, "if-match.stale"));
+
+    public static RegisterProblem PreconditionRequired(HttpContext http, string detail) =>
+        new(Create(http, StatusCodes.Status428PreconditionRequired, detail, "if-match.required"));
+
+    public static RegisterProblem Unprocessable(HttpContext http, string detail, string code) =>
+        new(Create(http, StatusCodes.Status422UnprocessableEntity, detail, code));
+
     public static string TraceId(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
     /// <summary>The RFC section that defines a status, used as the problem <c>type</c>.</summary>

@@ -44,3 +44,25 @@ public sealed class ConflictProblem(ProblemDetails problem) : ProblemResult(prob
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(StatusCodes.Status409Conflict, builder);
 }
+
+/// <summary>
+/// The refusals of a register write or read, in one result type so endpoint unions stay small:
+/// 403 (role or ownership), 404, 409 (state), 412 (stale If-Match), 422 (Idempotency-Key reused
+/// with another body) and 428 (If-Match missing). Validation failures are <c>ValidationProblem</c>.
+/// </summary>
+public sealed class RegisterProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        foreach (var status in new[] { 403, 404, 409, 412, 422, 428 })
+        {
+            Describe(status, builder);
+        }
+    }
+}
+
+/// <summary>415: the body's media type is not the one the operation reads.</summary>
+public sealed class UnsupportedMediaTypeProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(StatusCodes.Status415UnsupportedMediaType, builder);
+}

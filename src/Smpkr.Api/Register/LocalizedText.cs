@@ -34,3 +34,20 @@ public sealed record LocalizedTextInput(string? Lt, string? En)
     [RegularExpression(TextRules.SingleLinePattern)]
     public string? En { get; init; } = En;
 }
+
+/// <summary>Bilingual multi-line text as a client sends it (descriptions, requirements); at most 5000 characters each.</summary>
+public sealed record LocalizedLongTextInput(string? Lt, string? En)
+{
+    /// <summary>Lithuanian text: required, line breaks allowed.</summary>
+    /// <example>Programos tikslas – parengti informatikos specialistus.</example>
+    [Required]
+    [MaxLength(TextRules.LongTextMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Lt { get; init; } = Lt;
+
+    /// <summary>English text: optional, line breaks allowed.</summary>
+    /// <example>The programme prepares informatics specialists.</example>
+    [MaxLength(TextRules.LongTextMaxLength)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? En { get; init; } = En;
+}

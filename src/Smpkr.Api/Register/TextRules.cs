@@ -11,6 +11,9 @@ public static class TextRules
     /// <summary>Names are at most 250 characters (spec/domain.md §2).</summary>
     public const int NameMaxLength = 250;
 
+    /// <summary>Description sections and other long texts.</summary>
+    public const int LongTextMaxLength = 5000;
+
     /// <summary>What a single-line text looks like, stated in the contract: no control characters, no outer blanks.</summary>
     public const string SingleLinePattern = @"^[^\s\u0000-\u001F\u007F-\u009F](?:[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F])?$";
 
@@ -63,5 +66,21 @@ public static class TextRules
 
         Check(errors, $"{path}.lt", name.Lt, NameMaxLength, required: true);
         Check(errors, $"{path}.en", name.En, NameMaxLength, required: false);
+    }
+
+    public static void CheckLongText(List<FieldError> errors, string path, LocalizedLongTextInput? text, bool required = false)
+    {
+        if (text is null)
+        {
+            if (required)
+            {
+                errors.Add(new FieldError(path, "text.required", "A text with at least its Lithuanian part ('lt') is required."));
+            }
+
+            return;
+        }
+
+        Check(errors, $"{path}.lt", text.Lt, LongTextMaxLength, required: true, multiline: true);
+        Check(errors, $"{path}.en", text.En, LongTextMaxLength, required: false, multiline: true);
     }
 }

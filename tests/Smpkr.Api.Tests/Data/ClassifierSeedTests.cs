@@ -50,7 +50,7 @@ public sealed class ClassifierSeedTests
         await using var db = Context();
         var b01 = await db.ClassifierItems.SingleAsync(i => i.ClassifierAbbreviation == "KL_STUDIJU_KRYPTYS" && i.Code == "B01");
         var fr = await db.ClassifierItems.SingleOrDefaultAsync(i => i.ClassifierAbbreviation == "KL_KALBOS" && i.Code == "fr");
-        var run = await db.SeedRuns.SingleAsync();
+        var run = await db.SeedRuns.SingleAsync(s => s.Name == "classifiers");
         Assert.Multiple(() =>
         {
             Assert.That(b01.NameLt, Is.EqualTo("Informatika (pakeista)"));

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,10 +17,9 @@ internal static class ClassifierSeed
 
     public static async Task ApplyAsync(SmpkrDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var files = ReadEmbeddedFiles();
-        var hash = ContentHash(files);
-        var previous = await db.SeedRuns.AsNoTracking().SingleOrDefaultAsync(s => s.Name == SeedName, cancellationToken);
-        if (previous?.ContentHash == hash)
+        var files = SeedData.Read(ResourcePrefix);
+        var hash = SeedData.Hash(files);
+        if (await SeedData.IsAppliedAsync(db, SeedName, hash, cancellationToken))
         {
             return;
         }
@@ -43,12 +40,7 @@ internal static class ClassifierSeed
             await InsertItemsAsync(connection, abbreviation, items, cancellationToken);
         }
 
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO seed_runs (name, content_hash, applied_at) VALUES ({SeedName}, {hash}, {clock.GetUtcNow()})
-            ON CONFLICT (name) DO UPDATE SET content_hash = excluded.content_hash, applied_at = excluded.applied_at
-            """,
-            cancellationToken);
+        await SeedData.MarkAppliedAsync(db, SeedName, hash, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -93,30 +85,4 @@ internal static class ClassifierSeed
     }
 
     private static object NullIfEmpty(string value) => value.Length == 0 ? DBNull.Value : value;
-
-    private static SortedDictionary<string, string> ReadEmbeddedFiles()
-    {
-        var assembly = typeof(ClassifierSeed).Assembly;
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            files[name[ResourcePrefix.Length..]] = reader.ReadToEnd();
-        }
-
-        return files;
-    }
-
-    private static string ContentHash(SortedDictionary<string, string> files)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, content) in files)
-        {
-            sha.AppendData(Encoding.UTF8.GetBytes(name));
-            sha.AppendData(Encoding.UTF8.GetBytes(content));
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
 }

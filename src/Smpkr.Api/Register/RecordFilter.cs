@@ -1,0 +1,52 @@
+using System.Buffers.Text;
+
+namespace Smpkr.Api.Register;
+
+/// <summary>The filters and page position of a record list, with the opaque cursor it continues from.</summary>
+public sealed record RecordFilter(string[]? Kinds, RecordStatus[]? Statuses, string[]? Providers, Guid? After, int Limit, Func<Guid, Uri> NextPage)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    /// <summary>A cursor is the base64url of the last id of the previous page.</summary>
+    public static string CursorFor(Guid lastId) => Base64Url.EncodeToString(lastId.ToByteArray(bigEndian: true));
+
+    public static bool TryReadCursor(string? cursor, out Guid? after)
+    {
+        after = null;
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return true;
+        }
+
+        if (cursor.Length != 22)
+        {
+            return false;
+        }
+
+        var bytes = new byte[16];
+        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 16)
+        {
+            return false;
+        }
+
+        after = new Guid(bytes, bigEndian: true);
+        return true;
+    }
+}
+
+/// <summary>Links between pages of a keyset-paginated list.</summary>
+public static class Pages
+{
+    /// <summary>The current request's URL with <c>cursor</c> replaced; also sent as <c>Link: rel="next"</c>.</summary>
+    public static Uri Next(HttpContext http, string cursor)
+    {
+        var request = http.Request;
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
+        query["cursor"] = cursor;
+        var pairs = query.SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"));
+        var next = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', pairs)}");
+        http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+        return next;
+    }
+}

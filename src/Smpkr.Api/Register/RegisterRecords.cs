@@ -1,0 +1,684 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Smpkr.Api.Audit;
+using Smpkr.Api.Auth;
+using Smpkr.Api.Data;
+using Smpkr.Api.Problems;
+using Smpkr.Api.Providers;
+
+namespace Smpkr.Api.Register;
+
+/// <summary>What a register operation ends in: a value, a refusal, or broken rules.</summary>
+public readonly record struct Outcome<T>(T? Value, RegisterProblem? Problem, IReadOnlyList<FieldError>? Errors)
+{
+    public static implicit operator Outcome<T>(T value) => new(value, null, null);
+
+    public static implicit operator Outcome<T>(RegisterProblem problem) => new(default, problem, null);
+
+    public static implicit operator Outcome<T>(List<FieldError> errors) => new(default, null, errors);
+}
+
+/// <summary>
+/// The register machinery for one type of object: reads with visibility rules, and every write as
+/// one transaction that locks the record, checks role, ownership, If-Match, lifecycle and content,
+/// applies the change (code, new version), appends the audit entry and stores the idempotent response.
+/// </summary>
+public sealed class RegisterRecords<TBody>(
+    RegisterType<TBody> type,
+    SmpkrDbContext db,
+    RegisterBodies bodies,
+    ClassifierCatalog classifiers,
+    Idempotency idempotency,
+    TimeProvider clock,
+    IHttpContextAccessor httpAccessor)
+    where TBody : class
+{
+    private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
+
+    private HttpContext Http => httpAccessor.HttpContext!;
+
+    public RegisterType<TBody> Type => type;
+
+    /// <summary>Today in Lithuania, the register's day.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Vilnius).DateTime);
+
+    public static string ETagOf(RegisterRecord record) => $"\"{record.Revision}\"";
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    public async Task<Outcome<RecordResponse<TBody>>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
+        return record is not null && RecordAccess.CanSee(caller, record)
+            ? await ToResponseAsync(record, caller, cancellationToken)
+            : NotFound(id.ToString());
+    }
+
+    public async Task<Outcome<RecordResponse<TBody>>> GetByCodeAsync(string code, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
+            ?? await (from alias in db.RecordAliases
+                      join r in db.Records on alias.RecordId equals r.Id
+                      where alias.ObjectType == type.ObjectType && alias.Code == code
+                      select r).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        return record is not null && RecordAccess.CanSee(caller, record)
+            ? await ToResponseAsync(record, caller, cancellationToken)
+            : Problem.Missing(Http, $"No {type.Singular.ToLowerInvariant()} has the code or alias '{code}'.", "record.not-found");
+    }
+
+    public async Task<Page<RecordResponse<TBody>>> ListAsync(RecordFilter filter, Caller caller, CancellationToken cancellationToken)
+    {
+        var query = db.Records.AsNoTracking().Where(r => r.ObjectType == type.ObjectType);
+        if (!RecordAccess.SeesEverything(caller))
+        {
+            var provider = caller.Provider;
+            query = query.Where(r => r.CurrentVersion != null || (provider != null && r.Owner == provider));
+        }
+
+        if (filter.Kinds is { Length: > 0 } kinds)
+        {
+            query = query.Where(r => kinds.Contains(r.Kind));
+        }
+
+        if (filter.Statuses is { Length: > 0 } statuses)
+        {
+            query = query.Where(r => statuses.Contains(r.Status));
+        }
+
+        if (filter.Providers is { Length: > 0 } providers)
+        {
+            query = query.Where(r => providers.Contains(r.Owner) || r.CoProviders.Any(p => providers.Contains(p)));
+        }
+
+        if (filter.After is { } after)
+        {
+            query = query.Where(r => r.Id.CompareTo(after) > 0);
+        }
+
+        var records = await query.OrderBy(r => r.Id).Take(filter.Limit + 1).ToListAsync(cancellationToken);
+        var items = new List<RecordResponse<TBody>>(Math.Min(records.Count, filter.Limit));
+        foreach (var record in records.Take(filter.Limit))
+        {
+            items.Add(await ToResponseAsync(record, caller, cancellationToken, withAliases: false));
+        }
+
+        return new Page<RecordResponse<TBody>>
+        {
+            Items = items,
+            Next = records.Count > filter.Limit ? filter.NextPage(records[filter.Limit - 1].Id) : null,
+        };
+    }
+
+    public async Task<Outcome<VersionsResponse<TBody>>> VersionsAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
+        if (record is null || !RecordAccess.CanSee(caller, record))
+        {
+            return NotFound(id.ToString());
+        }
+
+        var versions = await db.RecordVersions.AsNoTracking().Where(v => v.RecordId == id).OrderBy(v => v.Version).ToListAsync(cancellationToken);
+        var items = versions.Select((v, i) => new VersionResponse<TBody>
+        {
+            Version = v.Version,
+            ValidFrom = v.ValidFrom,
+            ValidTo = i + 1 < versions.Count ? versions[i + 1].ValidFrom.AddDays(-1) : record.DeregisteredOn,
+            RecordedAt = v.RecordedAt,
+            Data = bodies.Deserialize<TBody>(v.Content),
+        }).ToList();
+        return new VersionsResponse<TBody> { Items = items, Pending = PendingOf(record, caller) };
+    }
+
+    public async Task<Outcome<IReadOnlyList<AuditEntryResponse>>> AuditAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
+        var entries = db.AuditEntries.AsNoTracking().Where(a => a.RecordId == id && a.ObjectType == type.ObjectType);
+        if (record is null)
+        {
+            // A deleted draft keeps its audit entries; its owner and the registrar can still read them.
+            var owner = await entries.Select(a => a.Owner).FirstOrDefaultAsync(cancellationToken);
+            if (owner is null || !(RecordAccess.SeesEverything(caller) || caller.Provider == owner))
+            {
+                return NotFound(id.ToString());
+            }
+        }
+        else if (!RecordAccess.CanSeeInternals(caller, record))
+        {
+            return NotFound(id.ToString());
+        }
+
+        return (await entries.OrderBy(a => a.Id).ToListAsync(cancellationToken)).Select(AuditEntryResponse.From).ToList();
+    }
+
+    // ---- writes ---------------------------------------------------------------------------
+
+    /// <summary>Validation only: the same checks and problem as a real write, nothing stored.</summary>
+    public async Task<Outcome<TBody>> ValidateAsync(JsonObject json, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var body = bodies.Bind<TBody>(json, type.Kinds, errors);
+        if (body is null)
+        {
+            return errors;
+        }
+
+        await CheckContentAsync(body, null, errors, cancellationToken);
+        return errors.Count > 0 ? errors : body;
+    }
+
+    public async Task<Outcome<RecordResponse<TBody>>> CreateAsync(JsonObject json, string? owner, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!caller.IsRegistrar && !caller.Has(type.OwnerRole))
+        {
+            return Problem.Forbidden(Http, $"Only a {type.OwnerRole} or the registrar creates {type.Resource}.", "role.not-allowed");
+        }
+
+        if (!caller.IsRegistrar && caller.Provider is null)
+        {
+            return Problem.Forbidden(Http, "The token has no 'provider' claim naming the institution it acts for.", "provider.claim-missing");
+        }
+
+        if (!caller.IsRegistrar && owner is not null && owner != caller.Provider)
+        {
+            return Problem.Forbidden(Http, $"A provider creates records it owns; '{owner}' is not {caller.Provider}.", "owner.not-caller");
+        }
+
+        var errors = new List<FieldError>();
+        owner ??= caller.Provider;
+        if (owner is null)
+        {
+            errors.Add(new FieldError("owner", "value.required", "The registrar names the owning provider with ?owner=."));
+            return errors;
+        }
+
+        var body = bodies.Bind<TBody>(json, type.Kinds, errors);
+        if (body is null)
+        {
+            return errors;
+        }
+
+        var ownerProvider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Code == owner, cancellationToken);
+        if (ownerProvider is null)
+        {
+            errors.Add(new FieldError("owner", "owner.unknown", $"No provider has the code '{owner}'."));
+            return errors;
+        }
+
+        if (KindRefused(ownerProvider, body) is { } refused)
+        {
+            return refused;
+        }
+
+        await CheckContentAsync(body, null, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        var now = clock.GetUtcNow();
+        var name = type.NameOf(body);
+        var record = new RegisterRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            ObjectType = type.ObjectType,
+            Kind = type.Kinds.Count > 0 ? type.KindOf(body) : null,
+            Status = RecordStatus.Draft,
+            Revision = 1,
+            Owner = owner,
+            CoProviders = [.. type.CoProvidersOf(body)],
+            Working = bodies.Serialize(body),
+            NameLt = name.Lt!,
+            NameEn = name.En,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Records.Add(record);
+        Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record)), null, now);
+        var response = await ToResponseAsync(record, caller, cancellationToken);
+        await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken);
+        return response;
+    }
+
+    public Task<Outcome<RecordResponse<TBody>>> ReplaceAsync(Guid id, JsonObject json, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Edit, (record, _) => EditAsync(record, _ => json, caller, cancellationToken), cancellationToken);
+
+    public Task<Outcome<RecordResponse<TBody>>> PatchAsync(Guid id, JsonObject patch, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Edit, (record, _) => EditAsync(record, current => RegisterBodies.MergePatchInto(current, patch) as JsonObject ?? [], caller, cancellationToken), cancellationToken);
+
+    public Task<Outcome<RecordResponse<TBody>>> SubmitAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Submit, async (record, _) =>
+        {
+            // A submission must pass today's rules, which may have changed since the last edit.
+            var errors = new List<FieldError>();
+            await CheckContentAsync(bodies.Deserialize<TBody>(record.Working!), record, errors, cancellationToken);
+            if (errors.Count > 0)
+            {
+                return errors;
+            }
+
+            record.ReturnComment = null;
+            return null;
+        }, cancellationToken);
+
+    public Task<Outcome<RecordResponse<TBody>>> WithdrawAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Withdraw, (_, _) => Task.FromResult<List<FieldError>?>(null), cancellationToken);
+
+    public Task<Outcome<RecordResponse<TBody>>> DiscardChangeAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.DiscardChange, (record, _) =>
+        {
+            record.Working = null;
+            record.ReturnComment = null;
+            return Task.FromResult<List<FieldError>?>(null);
+        }, cancellationToken);
+
+    public Task<Outcome<RecordResponse<TBody>>> ReturnAsync(Guid id, ReturnRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Return, (record, _) =>
+        {
+            var errors = new List<FieldError>();
+            TextRules.Check(errors, "comment", request.Comment, 2000, required: true, multiline: true);
+            if (errors.Count > 0)
+            {
+                return Task.FromResult<List<FieldError>?>(errors);
+            }
+
+            record.ReturnComment = request.Comment;
+            return Task.FromResult<List<FieldError>?>(null);
+        }, cancellationToken, comment: request.Comment);
+
+    public Task<Outcome<RecordResponse<TBody>>> ApproveAsync(Guid id, ApproveRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Approve, async (record, now) =>
+        {
+            var errors = new List<FieldError>();
+            TextRules.Check(errors, "comment", request.Comment, 2000, required: false, multiline: true);
+            var body = bodies.Deserialize<TBody>(record.Working!);
+            await CheckContentAsync(body, record, errors, cancellationToken);
+            var validFrom = request.ValidFrom ?? Today;
+            var previous = record.CurrentVersion is { } current
+                ? await db.RecordVersions.Where(v => v.RecordId == record.Id && v.Version == current).Select(v => (DateOnly?)v.ValidFrom).SingleAsync(cancellationToken)
+                : null;
+            if (previous is { } previousFrom && validFrom <= previousFrom)
+            {
+                errors.Add(new FieldError("validFrom", "dates.out-of-order",
+                    $"Version {record.CurrentVersion} is in force from {previousFrom:yyyy-MM-dd}; the new version must start later."));
+            }
+
+            if (errors.Count > 0)
+            {
+                return errors;
+            }
+
+            if (record.Code is null)
+            {
+                record.Code = await AllocateCodeAsync(body, cancellationToken);
+                record.RegisteredOn = Today;
+            }
+
+            var version = (record.CurrentVersion ?? 0) + 1;
+            db.RecordVersions.Add(new RecordVersion
+            {
+                RecordId = record.Id,
+                Version = version,
+                Content = record.Working!,
+                ValidFrom = validFrom,
+                RecordedAt = now,
+            });
+            var name = type.NameOf(body);
+            record.CurrentVersion = version;
+            record.LastChangedOn = Today;
+            record.NameLt = name.Lt!;
+            record.NameEn = name.En;
+            record.Kind = type.Kinds.Count > 0 ? type.KindOf(body) : null;
+            record.CoProviders = [.. type.CoProvidersOf(body)];
+            record.Working = null;
+            record.ReturnComment = null;
+            return null;
+        }, cancellationToken, comment: request.Comment);
+
+    public Task<Outcome<RecordResponse<TBody>>> DeregisterAsync(Guid id, DeregisterRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Deregister, async (record, _) =>
+        {
+            var catalog = await classifiers.GetAsync(cancellationToken);
+            var check = new ContentCheck(catalog, Today);
+            check.InClassifier("reason", request.Reason, "KL_ISREGISTRAVIMO_PRIEZASTYS");
+            check.Text("comment", request.Comment, 2000);
+            var date = request.Date ?? Today;
+            if (record.RegisteredOn is { } registered && date < registered)
+            {
+                check.Add("date", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}; it cannot be deregistered before.");
+            }
+
+            if (request.SupersededBy is { } successor)
+            {
+                check.Required("equivalent", request.Equivalent);
+                var exists = successor != record.Code && await db.Records.AnyAsync(
+                    r => r.ObjectType == type.ObjectType && r.Code == successor && r.Status == RecordStatus.Registered, cancellationToken);
+                if (!exists)
+                {
+                    check.Add("supersededBy", "superseded-by.unknown", $"'{successor}' is not another registered {type.Singular.ToLowerInvariant()}.");
+                }
+            }
+            else if (request.Equivalent is not null)
+            {
+                check.Add("equivalent", "equivalent.without-successor", "'equivalent' goes with 'supersededBy'.");
+            }
+
+            if (check.Errors.Count > 0)
+            {
+                return check.Errors;
+            }
+
+            record.DeregisteredOn = date;
+            record.DeregistrationReason = request.Reason;
+            record.SupersededBy = request.SupersededBy;
+            record.Equivalent = request.Equivalent;
+            record.Working = null;
+            record.ReturnComment = null;
+            record.DeregistrationRequest = null;
+            return null;
+        }, cancellationToken, comment: request.Comment);
+
+    public Task<Outcome<RecordResponse<TBody>>> RequestDeregistrationAsync(Guid id, DeregistrationRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.RequestDeregistration, async (record, _) =>
+        {
+            var catalog = await classifiers.GetAsync(cancellationToken);
+            var check = new ContentCheck(catalog, Today);
+            check.InClassifier("reason", request.Reason, "KL_ISREGISTRAVIMO_PRIEZASTYS");
+            check.Text("comment", request.Comment, 2000);
+            if (request.Date is { } date && record.RegisteredOn is { } registered && date < registered)
+            {
+                check.Add("date", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}.");
+            }
+
+            if (check.Errors.Count > 0)
+            {
+                return check.Errors;
+            }
+
+            record.DeregistrationRequest = JsonSerializer.Serialize(request, bodies.Options);
+            return null;
+        }, cancellationToken, comment: request.Comment);
+
+    public async Task<Outcome<RecordResponse<TBody>>> DeleteAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken)
+    {
+        RecordResponse<TBody>? deleted = null;
+        var outcome = await WriteAsync(id, ifMatch, caller, RecordAction.Delete, async (record, _) =>
+        {
+            deleted = await ToResponseAsync(record, caller, cancellationToken);
+            db.Records.Remove(record);
+            return null;
+        }, cancellationToken);
+        return outcome.Value is null ? outcome : deleted!;
+    }
+
+    // ---- the write pipeline ---------------------------------------------------------------
+
+    private async Task<Outcome<RecordResponse<TBody>>> WriteAsync(
+        Guid id,
+        string? ifMatch,
+        Caller caller,
+        RecordAction action,
+        Func<RegisterRecord, DateTimeOffset, Task<List<FieldError>?>> apply,
+        CancellationToken cancellationToken,
+        string? comment = null)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = await db.Records
+            .FromSql($"SELECT * FROM register_records WHERE id = {id} AND object_type = {type.ObjectType} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (record is null || !RecordAccess.CanSee(caller, record))
+        {
+            return NotFound(id.ToString());
+        }
+
+        if (!RecordAccess.MayAct(caller, record, action, type.OwnerRole))
+        {
+            return Problem.Forbidden(Http, caller.IsRegistrar || RecordAccess.IsOwner(caller, record)
+                ? $"Only the registrar may {Lifecycle.Verb(action)}."
+                : $"Only the owner ({record.Owner}) or the registrar may {Lifecycle.Verb(action)} this record.", "role.not-allowed");
+        }
+
+        if (ifMatch is null)
+        {
+            return Problem.PreconditionRequired(Http, $"Send If-Match with the record's current ETag ({ETagOf(record)}) so that no one's change is overwritten.");
+        }
+
+        if (ifMatch != "*" && ifMatch != ETagOf(record))
+        {
+            return Problem.PreconditionFailed(Http, $"The record has changed: its ETag is now {ETagOf(record)}, not {ifMatch}. Read it again and reapply your change.");
+        }
+
+        var state = new LifecycleState(record.Status, record.PendingStatus, record.WasRegistered);
+        if (Lifecycle.Next(state, action) is not { } next)
+        {
+            return Problem.StateConflict(Http, Lifecycle.Refusal(state, action), "lifecycle.not-allowed");
+        }
+
+        var before = AuditView(record);
+        var now = clock.GetUtcNow();
+        var errors = await apply(record, now);
+        if (errors is { Count: > 0 })
+        {
+            return errors;
+        }
+
+        var verb = Lifecycle.Verb(action);
+        if (action == RecordAction.Delete)
+        {
+            Audit(record, caller, verb, JsonDiff.Changes(before, null), comment, now);
+            await SaveAsync(StatusCodes.Status200OK, null, null, null, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return await Task.FromResult<Outcome<RecordResponse<TBody>>>(new RecordResponse<TBody> { Owner = record.Owner });
+        }
+
+        record.Status = next.Status;
+        record.PendingStatus = next.Pending;
+        record.Revision++;
+        record.UpdatedAt = now;
+        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record)), comment, now);
+        var response = await ToResponseAsync(record, caller, cancellationToken);
+        await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    private async Task<List<FieldError>?> EditAsync(RegisterRecord record, Func<JsonObject, JsonObject> newContent, Caller caller, CancellationToken cancellationToken)
+    {
+        var current = record.Working ?? await db.RecordVersions
+            .Where(v => v.RecordId == record.Id && v.Version == record.CurrentVersion)
+            .Select(v => v.Content)
+            .SingleAsync(cancellationToken);
+        var errors = new List<FieldError>();
+        var body = bodies.Bind<TBody>(newContent(JsonNode.Parse(current)!.AsObject()), type.Kinds, errors);
+        if (body is null)
+        {
+            return errors;
+        }
+
+        if (!caller.IsRegistrar)
+        {
+            var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Code == record.Owner, cancellationToken);
+            if (KindRefused(provider, body) is not null)
+            {
+                errors.Add(new FieldError("kind", "kind.not-allowed", $"Provider {provider.Code} may not submit {type.KindOf(body)} {type.Resource}."));
+                return errors;
+            }
+        }
+
+        await CheckContentAsync(body, record, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        record.Working = bodies.Serialize(body);
+        if (!record.WasRegistered)
+        {
+            var name = type.NameOf(body);
+            record.NameLt = name.Lt!;
+            record.NameEn = name.En;
+            record.Kind = type.Kinds.Count > 0 ? type.KindOf(body) : null;
+            record.CoProviders = [.. type.CoProvidersOf(body)];
+        }
+
+        return null;
+    }
+
+    private async Task CheckContentAsync(TBody body, RegisterRecord? record, List<FieldError> errors, CancellationToken cancellationToken)
+    {
+        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), Today);
+        type.Check(body, check);
+        errors.AddRange(check.Errors);
+        if (record?.Code is { } code)
+        {
+            errors.AddRange(type.Codes.Contradictions(code, body).Select(c => new FieldError(c.Path, c.Code, c.Message)));
+        }
+
+        var coProviders = type.CoProvidersOf(body);
+        if (coProviders.Count > 0)
+        {
+            var known = await db.Providers.Where(p => coProviders.Contains(p.Code)).Select(p => p.Code).ToListAsync(cancellationToken);
+            for (var i = 0; i < coProviders.Count; i++)
+            {
+                if (!known.Contains(coProviders[i]))
+                {
+                    errors.Add(new FieldError($"coProviders[{i}]", "provider.unknown", $"No provider has the code '{coProviders[i]}'."));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next free code under the body's prefix. The sequence row is locked until the transaction
+    /// ends, so concurrent registrations under one prefix take turns and never share a number; numbers
+    /// already used by imported codes are skipped.
+    /// </summary>
+    private async Task<string> AllocateCodeAsync(TBody body, CancellationToken cancellationToken)
+    {
+        var prefix = type.Codes.PrefixFor(body);
+        var digits = type.Codes.SequenceDigitsFor(body);
+        var max = (int)Math.Pow(10, digits) - 1;
+        while (true)
+        {
+            var next = await db.Database
+                .SqlQuery<int>($"""
+                    INSERT INTO code_sequences (prefix, last_value) VALUES ({prefix}, 1)
+                    ON CONFLICT (prefix) DO UPDATE SET last_value = code_sequences.last_value + 1
+                    RETURNING last_value AS "Value"
+                    """)
+                .SingleAsync(cancellationToken);
+            if (next > max)
+            {
+                throw new CodeSpaceExhaustedException(prefix);
+            }
+
+            var code = prefix + next.ToString($"D{digits}", System.Globalization.CultureInfo.InvariantCulture);
+            var taken = await db.Records.AnyAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
+                || await db.RecordAliases.AnyAsync(a => a.ObjectType == type.ObjectType && a.Code == code, cancellationToken);
+            if (!taken)
+            {
+                return code;
+            }
+        }
+    }
+
+    private RegisterProblem? KindRefused(Provider provider, TBody body)
+    {
+        var kind = type.Kinds.Count > 0 ? type.KindOf(body) : type.ObjectType;
+        return provider.Kinds.Contains(kind)
+            ? null
+            : Problem.Forbidden(Http, $"Provider {provider.Code} may not submit {kind} {type.Resource}; it may submit: {string.Join(", ", provider.Kinds)}.", "kind.not-allowed");
+    }
+
+    private async Task SaveAsync(int status, string? location, RegisterRecord? record, RecordResponse<TBody>? response, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        idempotency.Record(db, status, location, record is null ? null : ETagOf(record),
+            response is null ? null : JsonSerializer.Serialize(response, bodies.Options), now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: var constraint }
+                                          && constraint?.Contains("code", StringComparison.Ordinal) == true)
+        {
+            throw new InvalidOperationException($"Code allocation produced a duplicate ({constraint}).", e);
+        }
+    }
+
+    private void Audit(RegisterRecord record, Caller caller, string action, JsonObject changes, string? comment, DateTimeOffset now) =>
+        AuditLog.Append(db, caller, now, action, type.ObjectType, record.Code, changes,
+            record.Id, record.Owner, record.CurrentVersion, record.Revision, comment);
+
+    private static JsonObject AuditView(RegisterRecord record) => new()
+    {
+        ["status"] = record.Status.ToString().ToLowerInvariant(),
+        ["pendingChange"] = record.PendingStatus?.ToString().ToLowerInvariant(),
+        ["code"] = record.Code,
+        ["version"] = record.CurrentVersion,
+        ["owner"] = record.Owner,
+        ["registeredOn"] = record.RegisteredOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["deregisteredOn"] = record.DeregisteredOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["deregistrationReason"] = record.DeregistrationReason,
+        ["supersededBy"] = record.SupersededBy,
+        ["equivalent"] = record.Equivalent,
+        ["returnComment"] = record.ReturnComment,
+        ["data"] = record.Working is null ? null : JsonNode.Parse(record.Working),
+    };
+
+    private async Task<RecordResponse<TBody>> ToResponseAsync(RegisterRecord record, Caller caller, CancellationToken cancellationToken, bool withAliases = true)
+    {
+        _ = withAliases;
+        var internals = RecordAccess.CanSeeInternals(caller, record);
+        TBody? data = null;
+        DateOnly? validFrom = null;
+        if (record.CurrentVersion is { } current)
+        {
+            var version = db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
+                ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == current, cancellationToken);
+            data = bodies.Deserialize<TBody>(version.Content);
+            validFrom = version.ValidFrom;
+        }
+        else if (record.Working is not null)
+        {
+            data = bodies.Deserialize<TBody>(record.Working);
+        }
+
+        return new RecordResponse<TBody>
+        {
+            Id = record.Id,
+            Code = record.Code,
+            Status = record.Status,
+            Revision = record.Revision,
+            Owner = record.Owner,
+            Version = record.CurrentVersion,
+            ValidFrom = validFrom,
+            RegisteredOn = record.RegisteredOn,
+            LastChangedOn = record.LastChangedOn,
+            DeregisteredOn = record.DeregisteredOn,
+            DeregistrationReason = record.DeregistrationReason,
+            SupersededBy = record.SupersededBy,
+            Equivalent = record.Equivalent,
+            UpdatedAt = record.UpdatedAt,
+            Data = data,
+            PendingChange = PendingOf(record, caller),
+            ReturnComment = internals ? record.ReturnComment : null,
+            DeregistrationRequest = internals && record.DeregistrationRequest is not null
+                ? JsonSerializer.Deserialize<DeregistrationRequest>(record.DeregistrationRequest, bodies.Options)
+                : null,
+        };
+    }
+
+    private PendingChange<TBody>? PendingOf(RegisterRecord record, Caller caller) =>
+        record.PendingStatus is { } pending && record.Working is not null && RecordAccess.CanSeeInternals(caller, record)
+            ? new PendingChange<TBody> { Status = pending, Data = bodies.Deserialize<TBody>(record.Working) }
+            : null;
+
+    private string LocationOf(RegisterRecord record) => $"/api/v1/{type.Resource}/{record.Id}";
+
+    private RegisterProblem NotFound(string id) =>
+        Problem.Missing(Http, $"No {type.Singular.ToLowerInvariant()} '{id}' exists for you.", "record.not-found");
+}
+
+/// <summary>Every sequence number under a code prefix is used; the registrar has to decide what happens next.</summary>
+public sealed class CodeSpaceExhaustedException(string prefix) : Exception($"All sequence numbers under the code prefix {prefix} are used.");

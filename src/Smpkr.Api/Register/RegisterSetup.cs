@@ -1,0 +1,23 @@
+namespace Smpkr.Api.Register;
+
+internal static class RegisterSetup
+{
+    /// <summary>The machinery every register type shares.</summary>
+    public static void AddRegister(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ClassifierCatalog>();
+        builder.Services.AddSingleton<RegisterBodies>();
+        builder.Services.AddScoped<Idempotency>();
+    }
+
+    /// <summary>One register type: its rules (singleton) and its records service (per request).</summary>
+    public static void AddRegisterType<TBody, TType>(this WebApplicationBuilder builder)
+        where TBody : class
+        where TType : RegisterType<TBody>, new() =>
+        builder.Services
+            .AddSingleton<RegisterType<TBody>>(new TType())
+            .AddScoped<RegisterRecords<TBody>>();
+
+    public static IServiceProvider ServiceProvider(this IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider;
+}
