@@ -65,6 +65,11 @@ public sealed class ContentCheck(ClassifierCatalog.Snapshot classifiers, DateOnl
 
     public void EachInClassifier(string path, IReadOnlyList<string>? codes, string abbreviation, int minCount, int maxCount)
     {
+        if ((codes is null || codes.Count == 0) && minCount == 0)
+        {
+            return;
+        }
+
         if (codes is null || codes.Count < minCount)
         {
             Add(path, "value.required", $"At least {minCount} value(s) from {abbreviation} required.");

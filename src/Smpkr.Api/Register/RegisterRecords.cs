@@ -235,7 +235,7 @@ public sealed class RegisterRecords<TBody>(
             UpdatedAt = now,
         };
         db.Records.Add(record);
-        Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record)), null, now);
+        Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record, record.Working)), null, now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken);
         return response;
@@ -455,7 +455,7 @@ public sealed class RegisterRecords<TBody>(
             return Problem.StateConflict(Http, Lifecycle.Refusal(state, action), "lifecycle.not-allowed");
         }
 
-        var before = AuditView(record);
+        var before = AuditView(record, await ContentAsync(record, cancellationToken));
         var now = clock.GetUtcNow();
         var errors = await apply(record, now);
         if (errors is { Count: > 0 })
@@ -476,7 +476,7 @@ public sealed class RegisterRecords<TBody>(
         record.PendingStatus = next.Pending;
         record.Revision++;
         record.UpdatedAt = now;
-        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record)), comment, now);
+        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await ContentAsync(record, cancellationToken))), comment, now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -561,13 +561,13 @@ public sealed class RegisterRecords<TBody>(
         var max = (int)Math.Pow(10, digits) - 1;
         while (true)
         {
-            var next = await db.Database
+            var next = (await db.Database
                 .SqlQuery<int>($"""
                     INSERT INTO code_sequences (prefix, last_value) VALUES ({prefix}, 1)
                     ON CONFLICT (prefix) DO UPDATE SET last_value = code_sequences.last_value + 1
                     RETURNING last_value AS "Value"
                     """)
-                .SingleAsync(cancellationToken);
+                .ToListAsync(cancellationToken)).Single();
             if (next > max)
             {
                 throw new CodeSpaceExhaustedException(prefix);
@@ -610,7 +610,19 @@ public sealed class RegisterRecords<TBody>(
         AuditLog.Append(db, caller, now, action, type.ObjectType, record.Code, changes,
             record.Id, record.Owner, record.CurrentVersion, record.Revision, comment);
 
-    private static JsonObject AuditView(RegisterRecord record) => new()
+    /// <summary>What the record holds now for its owner: the draft or pending change, else the registered version.</summary>
+    private async Task<string?> ContentAsync(RegisterRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Working is not null || record.CurrentVersion is not { } current)
+        {
+            return record.Working;
+        }
+
+        return db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)?.Content
+            ?? await db.RecordVersions.Where(v => v.RecordId == record.Id && v.Version == current).Select(v => v.Content).SingleAsync(cancellationToken);
+    }
+
+    private static JsonObject AuditView(RegisterRecord record, string? content) => new()
     {
         ["status"] = record.Status.ToString().ToLowerInvariant(),
         ["pendingChange"] = record.PendingStatus?.ToString().ToLowerInvariant(),
@@ -623,7 +635,7 @@ public sealed class RegisterRecords<TBody>(
         ["supersededBy"] = record.SupersededBy,
         ["equivalent"] = record.Equivalent,
         ["returnComment"] = record.ReturnComment,
-        ["data"] = record.Working is null ? null : JsonNode.Parse(record.Working),
+        ["data"] = content is null ? null : JsonNode.Parse(content),
     };
 
     private async Task<RecordResponse<TBody>> ToResponseAsync(RegisterRecord record, Caller caller, CancellationToken cancellationToken, bool withAliases = true)

@@ -12,7 +12,10 @@ public static class TestTokens
     public const string Issuer = "smpkr-tests";
     public const string Audience = "smpkr-api";
     public const string ProviderCode = "111950243";
-    public const string OtherProviderCode = "111951150";
+    public const string OtherProviderCode = "211950810";
+
+    /// <summary>A VET school (Klaipėdos technologijų mokymo centras): vocational programmes only.</summary>
+    public const string VetProviderCode = "190974424";
 
     /// <summary>The signing key the test service trusts (new every run).</summary>
     public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);

@@ -10,6 +10,7 @@ internal sealed class RegisterRecordConfiguration : IEntityTypeConfiguration<Reg
 {
     public void Configure(EntityTypeBuilder<RegisterRecord> builder)
     {
+        builder.ToTable("register_records");
         builder.HasKey(r => r.Id);
         builder.Property(r => r.ObjectType).HasMaxLength(32);
         builder.Property(r => r.Kind).HasMaxLength(32);

@@ -527,25 +527,25 @@ namespace Smpkr.Api.Data.Migrations
                         .HasColumnName("working");
 
                     b.HasKey("Id")
-                        .HasName("pk_records");
+                        .HasName("pk_register_records");
 
                     b.HasIndex("Owner")
-                        .HasDatabaseName("ix_records_owner");
+                        .HasDatabaseName("ix_register_records_owner");
 
                     b.HasIndex("ObjectType", "Code")
                         .IsUnique()
-                        .HasDatabaseName("ix_records_object_type_code");
+                        .HasDatabaseName("ix_register_records_object_type_code");
 
                     b.HasIndex("ObjectType", "Kind", "Id")
-                        .HasDatabaseName("ix_records_object_type_kind_id");
+                        .HasDatabaseName("ix_register_records_object_type_kind_id");
 
                     b.HasIndex("ObjectType", "Owner", "Id")
-                        .HasDatabaseName("ix_records_object_type_owner_id");
+                        .HasDatabaseName("ix_register_records_object_type_owner_id");
 
                     b.HasIndex("ObjectType", "Status", "Id")
-                        .HasDatabaseName("ix_records_object_type_status_id");
+                        .HasDatabaseName("ix_register_records_object_type_status_id");
 
-                    b.ToTable("records", (string)null);
+                    b.ToTable("register_records", (string)null);
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.ClassifierItem", b =>
@@ -591,7 +591,7 @@ namespace Smpkr.Api.Data.Migrations
                         .HasForeignKey("Owner")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_records_providers_owner");
+                        .HasConstraintName("fk_register_records_providers_owner");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.Classifier", b =>

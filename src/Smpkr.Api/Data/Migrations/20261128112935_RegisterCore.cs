@@ -89,7 +89,7 @@ namespace Smpkr.Api.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "records",
+                name: "register_records",
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -118,9 +118,9 @@ namespace Smpkr.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_records", x => x.id);
+                    table.PrimaryKey("pk_register_records", x => x.id);
                     table.ForeignKey(
-                        name: "fk_records_providers_owner",
+                        name: "fk_register_records_providers_owner",
                         column: x => x.owner,
                         principalTable: "providers",
                         principalColumn: "code",
@@ -143,7 +143,7 @@ namespace Smpkr.Api.Data.Migrations
                     table.ForeignKey(
                         name: "fk_record_aliases_records_record_id",
                         column: x => x.record_id,
-                        principalTable: "records",
+                        principalTable: "register_records",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -164,7 +164,7 @@ namespace Smpkr.Api.Data.Migrations
                     table.ForeignKey(
                         name: "fk_record_versions_records_record_id",
                         column: x => x.record_id,
-                        principalTable: "records",
+                        principalTable: "register_records",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -200,29 +200,29 @@ namespace Smpkr.Api.Data.Migrations
                 column: "record_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_records_object_type_code",
-                table: "records",
+                name: "ix_register_records_object_type_code",
+                table: "register_records",
                 columns: new[] { "object_type", "code" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_records_object_type_kind_id",
-                table: "records",
+                name: "ix_register_records_object_type_kind_id",
+                table: "register_records",
                 columns: new[] { "object_type", "kind", "id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_records_object_type_owner_id",
-                table: "records",
+                name: "ix_register_records_object_type_owner_id",
+                table: "register_records",
                 columns: new[] { "object_type", "owner", "id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_records_object_type_status_id",
-                table: "records",
+                name: "ix_register_records_object_type_status_id",
+                table: "register_records",
                 columns: new[] { "object_type", "status", "id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_records_owner",
-                table: "records",
+                name: "ix_register_records_owner",
+                table: "register_records",
                 column: "owner");
 
             // The audit log and registered versions are append-only in the database itself: no role,
@@ -271,7 +271,7 @@ namespace Smpkr.Api.Data.Migrations
                 name: "record_versions");
 
             migrationBuilder.DropTable(
-                name: "records");
+                name: "register_records");
 
             migrationBuilder.DropTable(
                 name: "providers");

@@ -12,7 +12,7 @@ using Smpkr.Api.Data;
 namespace Smpkr.Api.Data.Migrations
 {
     [DbContext(typeof(SmpkrDbContext))]
-    [Migration("20261128112357_RegisterCore")]
+    [Migration("20261128112935_RegisterCore")]
     partial class RegisterCore
     {
         /// <inheritdoc />
@@ -530,25 +530,25 @@ namespace Smpkr.Api.Data.Migrations
                         .HasColumnName("working");
 
                     b.HasKey("Id")
-                        .HasName("pk_records");
+                        .HasName("pk_register_records");
 
                     b.HasIndex("Owner")
-                        .HasDatabaseName("ix_records_owner");
+                        .HasDatabaseName("ix_register_records_owner");
 
                     b.HasIndex("ObjectType", "Code")
                         .IsUnique()
-                        .HasDatabaseName("ix_records_object_type_code");
+                        .HasDatabaseName("ix_register_records_object_type_code");
 
                     b.HasIndex("ObjectType", "Kind", "Id")
-                        .HasDatabaseName("ix_records_object_type_kind_id");
+                        .HasDatabaseName("ix_register_records_object_type_kind_id");
 
                     b.HasIndex("ObjectType", "Owner", "Id")
-                        .HasDatabaseName("ix_records_object_type_owner_id");
+                        .HasDatabaseName("ix_register_records_object_type_owner_id");
 
                     b.HasIndex("ObjectType", "Status", "Id")
-                        .HasDatabaseName("ix_records_object_type_status_id");
+                        .HasDatabaseName("ix_register_records_object_type_status_id");
 
-                    b.ToTable("records", (string)null);
+                    b.ToTable("register_records", (string)null);
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.ClassifierItem", b =>
@@ -594,7 +594,7 @@ namespace Smpkr.Api.Data.Migrations
                         .HasForeignKey("Owner")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_records_providers_owner");
+                        .HasConstraintName("fk_register_records_providers_owner");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.Classifier", b =>
