@@ -48,4 +48,5 @@ register.MapAudit();
 openData.MapPublishedClassifiers();
 
 await app.InitializeDatabaseAsync();
+await app.LoadSampleRegisterAsync();
 await app.RunAsync();

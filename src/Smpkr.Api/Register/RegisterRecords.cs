@@ -37,7 +37,7 @@ public sealed class RegisterRecords<TBody>(
 {
     private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
 
-    private HttpContext Http => httpAccessor.HttpContext!;
+    private HttpContext Http => httpAccessor.HttpContext ?? new DefaultHttpContext();
 
     public RegisterType<TBody> Type => type;
 
