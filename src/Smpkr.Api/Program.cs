@@ -45,6 +45,7 @@ register.MapClassifiers();
 register.MapProviders();
 register.MapProgrammes();
 register.MapAudit();
+register.MapBatches();
 openData.MapPublishedClassifiers();
 
 await app.InitializeDatabaseAsync();

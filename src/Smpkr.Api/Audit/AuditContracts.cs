@@ -66,6 +66,7 @@ public sealed record AuditEntryResponse
 
     /// <summary>Comment given with the action.</summary>
     [MaxLength(2000)]
+    [RegularExpression(Smpkr.Api.Register.TextRules.MultiLinePattern)]
     public string? Comment { get; init; }
 
     /// <summary>Request id (also in the service's logs).</summary>

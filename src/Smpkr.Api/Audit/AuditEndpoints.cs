@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,8 @@ public static class AuditEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<Page<AuditEntryResponse>>, ValidationProblem>> ListAuditEntries(
-        string? objectType, Guid? recordId, string? code, string? actor, DateTimeOffset? from, DateTimeOffset? to,
+        [MaxLength(32), RegularExpression("^[a-z-]+$")] string? objectType, Guid? recordId,
+        [MaxLength(32), RegularExpression("^[A-Za-z0-9]+$")] string? code, string? actor, DateTimeOffset? from, DateTimeOffset? to,
         string? cursor, int? limit, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();

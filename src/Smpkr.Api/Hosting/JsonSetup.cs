@@ -6,8 +6,13 @@ namespace Smpkr.Api.Hosting;
 internal static class JsonSetup
 {
     /// <summary>camelCase members, kebab-case enum strings, and unknown members rejected (a typo must not drop data).</summary>
-    public static void AddJson(this WebApplicationBuilder builder) =>
+    public static void AddJson(this WebApplicationBuilder builder)
+    {
         builder.Services.ConfigureHttpJsonOptions(options => Apply(options.SerializerOptions));
+
+        // The OpenAPI generator reads these options to describe enums and names as they are sent.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Apply(options.JsonSerializerOptions));
+    }
 
     public static void Apply(JsonSerializerOptions options)
     {
@@ -16,5 +21,6 @@ internal static class JsonSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.AllowOutOfOrderMetadataProperties = true;
     }
 }

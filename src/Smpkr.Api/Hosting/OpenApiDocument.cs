@@ -59,6 +59,8 @@ internal static class OpenApiDocument
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<AuthResponsesFilter>();
             options.OperationFilter<CommonResponsesFilter>();
+            options.OperationFilter<ContractLimitsFilter>();
+            options.SchemaFilter<ContractLimitsFilter>();
         });
 
     /// <summary>Readable schema names for the register's generic shapes: <c>ProgrammeRecord</c>, <c>ProgrammeRecordPage</c>, ….</summary>

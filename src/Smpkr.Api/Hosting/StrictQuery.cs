@@ -22,6 +22,14 @@ internal static class StrictQuery
                 var unknown = request.Query.Keys
                     .Where(key => !accepted.Contains(key) || request.RouteValues.ContainsKey(key))
                     .ToList();
+                var crowded = request.Query.Where(q => q.Value.Count > ContractLimitsFilter.MaxQueryValues).Select(q => q.Key).ToList();
+                if (crowded.Count > 0)
+                {
+                    return ValueTask.FromResult<object?>(ValidationProblems.Result(invocation.HttpContext, crowded
+                        .Select(key => new FieldError(key, "query.too-many-values", $"At most {ContractLimitsFilter.MaxQueryValues} values per parameter."))
+                        .ToList()));
+                }
+
                 if (unknown.Count == 0)
                 {
                     return next(invocation);

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Smpkr.Api.Classifiers;
+using Smpkr.Api.Hosting;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Programmes;
@@ -25,12 +27,14 @@ public abstract record ProgrammeBody
     /// <summary>Other providers that run the programme (legal-entity codes).</summary>
     /// <example>["111950243"]</example>
     [MaxLength(20)]
+    [Items(32, "^[A-Za-z0-9-]+$")]
     public IReadOnlyList<string>? CoProviders { get; init; }
 
     /// <summary>ISCED-F 2013 detailed fields (4 digits, KL_ISCED_F), one or more.</summary>
     /// <example>["0613"]</example>
     [Required]
     [MaxLength(5)]
+    [Items(4, "^[0-9]{4}$")]
     public IReadOnlyList<string>? IscedF { get; init; }
 
     /// <summary>ISCED 2011 programme code (3 digits, KL_ISCED_2011).</summary>
@@ -43,6 +47,7 @@ public abstract record ProgrammeBody
     /// <summary>Language(s) of instruction, ISO 639-1 (KL_KALBOS).</summary>
     /// <example>["lt", "en"]</example>
     [MaxLength(10)]
+    [Items(2, "^[a-z]{2}$")]
     public IReadOnlyList<string>? Languages { get; init; }
 
     /// <summary>State code of the qualification the programme leads to, when one is awarded.</summary>
@@ -94,6 +99,7 @@ public sealed record Duration
 
     /// <summary><c>years</c> or <c>months</c>.</summary>
     /// <example>years</example>
+    [MaxLength(6)]
     [RegularExpression("^(years|months)$")]
     public string? Unit { get; init; }
 }
@@ -105,6 +111,7 @@ public sealed record StudyForm
     /// <example>full-time</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? Form { get; init; }
 
     /// <summary>How long it takes in this form.</summary>
@@ -122,12 +129,14 @@ public sealed record StudyProgramme : ProgrammeBody
     /// <example>university</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? StudyType { get; init; }
 
     /// <summary>Study cycle (KL_STUDIJU_PAKOPOS): <c>first</c>, <c>second</c>, <c>third</c>, <c>integrated</c>, <c>non-degree</c>.</summary>
     /// <example>first</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? Cycle { get; init; }
 
     /// <summary>A residency (non-degree medical studies, code prefix 7330).</summary>
@@ -136,23 +145,27 @@ public sealed record StudyProgramme : ProgrammeBody
     /// <summary>Study field group letter (KL_STUDIJU_KRYPCIU_GRUPES).</summary>
     /// <example>B</example>
     [Required]
+    [MaxLength(1)]
     [RegularExpression("^[A-Z]$")]
     public string? FieldGroup { get; init; }
 
     /// <summary>Study field, group letter + two digits (KL_STUDIJU_KRYPTYS), within fieldGroup.</summary>
     /// <example>B01</example>
     [Required]
+    [MaxLength(3)]
     [RegularExpression("^[A-Z][0-9]{2}$")]
     public string? StudyField { get; init; }
 
     /// <summary>Second field group of an interdisciplinary programme.</summary>
     /// <example>L</example>
+    [MaxLength(1)]
     [RegularExpression("^[A-Z]$")]
     public string? SecondFieldGroup { get; init; }
 
     /// <summary>LTKS level (KL_LTKS), I–VIII.</summary>
     /// <example>VI</example>
     [Required]
+    [MaxLength(4)]
     [RegularExpression("^(I|II|III|IV|V|VI|VII|VIII)$")]
     public string? LtksLevel { get; init; }
 
@@ -208,11 +221,13 @@ public sealed record Approval
     /// <summary>Decision or document number.</summary>
     /// <example>V-1075</example>
     [MaxLength(100)]
+    [RegularExpression(TextRules.SingleLinePattern)]
     public string? Number { get; init; }
 
     /// <summary>Approving body or document title.</summary>
     /// <example>Sektorinis profesinis komitetas</example>
     [MaxLength(250)]
+    [RegularExpression(TextRules.SingleLinePattern)]
     public string? Document { get; init; }
 
     /// <summary>Date of the decision; not in the future.</summary>
@@ -231,11 +246,13 @@ public sealed record VocationalProgramme : ProgrammeBody
     /// <example>initial</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? Purpose { get; init; }
 
     /// <summary>LTKS level, II–V for VET.</summary>
     /// <example>IV</example>
     [Required]
+    [MaxLength(3)]
     [RegularExpression("^(II|III|IV|V)$")]
     public string? LtksLevel { get; init; }
 
@@ -259,6 +276,7 @@ public sealed record VocationalProgramme : ProgrammeBody
     /// <example>lower-secondary</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? MinimumEducation { get; init; }
 
     /// <summary>Entry requirements in words.</summary>
@@ -268,6 +286,7 @@ public sealed record VocationalProgramme : ProgrammeBody
     /// <example>qualification</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? Award { get; init; }
 
     /// <summary>Modules of the programme.</summary>
@@ -285,6 +304,7 @@ public sealed record GeneralProgramme : ProgrammeBody
     /// <example>primary</example>
     [Required]
     [MaxLength(64)]
+    [RegularExpression(ClassifierRules.CodePattern)]
     public string? EducationLevel { get; init; }
 
     /// <summary>Duration.</summary>

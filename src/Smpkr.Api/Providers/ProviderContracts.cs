@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Smpkr.Api.Hosting;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Providers;
@@ -30,6 +31,7 @@ public sealed record ProviderResponse
     /// <summary>Object kinds it may submit.</summary>
     /// <example>["study"]</example>
     [MaxLength(6)]
+    [Items(32, "^[a-z-]+$")]
     public required IReadOnlyList<string> Kinds { get; init; }
 
     /// <summary>Address.</summary>
@@ -84,6 +86,7 @@ public sealed record ProviderInput
     /// <summary>Object kinds it may submit: study, vocational, general, qualification, professional-standard, vet-standard.</summary>
     /// <example>["study"]</example>
     [MaxLength(6)]
+    [Items(32, "^[a-z-]+$")]
     public IReadOnlyList<string>? Kinds { get; init; }
 
     /// <summary>Address.</summary>

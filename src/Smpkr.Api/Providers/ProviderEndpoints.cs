@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -70,7 +71,7 @@ public static class ProviderEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem>> GetProvider(
-        string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+        [MaxLength(32), RegularExpression(ProviderRules.CodePattern)] string code, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (provider is null)
@@ -133,7 +134,7 @@ public static class ProviderEndpoints
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<ProviderResponse>, ValidationProblem, RegisterProblem>> ReplaceProvider(
-        string code, [FromBody] ProviderInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
+        [MaxLength(32), RegularExpression(ProviderRules.CodePattern)] string code, [FromBody] ProviderInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
         SmpkrDbContext db, ClassifierCatalog classifiers, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));

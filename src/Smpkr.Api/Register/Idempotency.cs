@@ -16,6 +16,10 @@ namespace Smpkr.Api.Register;
 public sealed class Idempotency
 {
     public const string Header = "Idempotency-Key";
+    public const int MaxKeyLength = 100;
+
+    /// <summary>1–100 visible ASCII characters, e.g. a UUID.</summary>
+    public const string KeyPattern = "^[!-~]{1,100}$";
 
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
@@ -32,7 +36,7 @@ public sealed class Idempotency
         }
 
         var key = values.ToString();
-        if (key.Length is 0 or > 100 || key.Any(c => c < 0x21 || c > 0x7E))
+        if (key.Length is 0 or > MaxKeyLength || key.Any(c => c < 0x21 || c > 0x7E))
         {
             return ValidationProblems.Result(http,
                 [new FieldError(Header, "idempotency-key.format", "Use 1–100 visible ASCII characters, e.g. a UUID.")]);
@@ -68,7 +72,7 @@ public sealed class Idempotency
     }
 
     /// <summary>Adds the stored response to the write's transaction (the caller saves and commits).</summary>
-    public void Record(SmpkrDbContext db, int status, string? location, string? etag, string? body, DateTimeOffset now)
+    public void Record(SmpkrDbContext db, int status, string? location, string? etag, Func<string?> body, DateTimeOffset now)
     {
         if (Current is not { } current)
         {
@@ -83,7 +87,7 @@ public sealed class Idempotency
             Status = status,
             Location = location,
             ETag = etag,
-            Body = body,
+            Body = body(),
             CreatedAt = now,
         });
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -145,7 +146,7 @@ public static class RegisterHandlers<TBody>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Created<RecordResponse<TBody>>, ValidationProblem, RegisterProblem, UnsupportedMediaTypeProblem>> Create(
-        string? owner, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+        [MaxLength(32), RegularExpression("^[A-Za-z0-9-]+$")] string? owner, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
         RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
         var (body, problem) = await RegisterBodies.ReadObjectAsync(http.Request, RegisterBodies.Json, cancellationToken);
@@ -203,7 +204,7 @@ public static class RegisterHandlers<TBody>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<RecordResponse<TBody>>, ValidationProblem, RegisterProblem>> GetByCode(
-        string code, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
+        [MaxLength(32), RegularExpression("^[A-Za-z0-9]+$")] string code, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
         Respond(http, await records.GetByCodeAsync(code, Caller.From(http), cancellationToken));
 
     /// <param name="id">The record's id.</param>
@@ -365,13 +366,33 @@ public static class RegisterHandlers<TBody>
     }
 
     /// <param name="id">The record's id.</param>
+    /// <param name="cursor">Opaque cursor from the previous page's <c>next</c>.</param>
+    /// <param name="limit">Page size, 1–500 (default 50).</param>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<IReadOnlyList<AuditEntryResponse>>, RegisterProblem>> Audit(
-        Guid id, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Page<AuditEntryResponse>>, ValidationProblem, RegisterProblem>> Audit(
+        Guid id, string? cursor, int? limit, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
-        var outcome = await records.AuditAsync(id, Caller.From(http), cancellationToken);
+        var errors = new List<FieldError>();
+        long after = 0;
+        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
+        }
+
+        if (limit is < 1 or > RecordFilter.MaxLimit)
+        {
+            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ValidationProblems.Result(http, errors);
+        }
+
+        var outcome = await records.AuditAsync(id, Caller.From(http), after, limit ?? RecordFilter.DefaultLimit,
+            last => Pages.Next(http, last.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
     }
 

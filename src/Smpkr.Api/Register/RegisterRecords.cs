@@ -37,6 +37,8 @@ public sealed class RegisterRecords<TBody>(
 {
     private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
 
+    private readonly Dictionary<string, Provider?> _providers = new(StringComparer.Ordinal);
+
     private HttpContext Http => httpAccessor.HttpContext ?? new DefaultHttpContext();
 
     public RegisterType<TBody> Type => type;
@@ -131,7 +133,7 @@ public sealed class RegisterRecords<TBody>(
         return new VersionsResponse<TBody> { Items = items, Pending = PendingOf(record, caller) };
     }
 
-    public async Task<Outcome<IReadOnlyList<AuditEntryResponse>>> AuditAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<Page<AuditEntryResponse>>> AuditAsync(Guid id, Caller caller, long after, int limit, Func<long, Uri> nextPage, CancellationToken cancellationToken)
     {
         var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
         var entries = db.AuditEntries.AsNoTracking().Where(a => a.RecordId == id && a.ObjectType == type.ObjectType);
@@ -149,7 +151,12 @@ public sealed class RegisterRecords<TBody>(
             return NotFound(id.ToString());
         }
 
-        return (await entries.OrderBy(a => a.Id).ToListAsync(cancellationToken)).Select(AuditEntryResponse.From).ToList();
+        var page = await entries.Where(a => a.Id > after).OrderBy(a => a.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return new Page<AuditEntryResponse>
+        {
+            Items = page.Take(limit).Select(AuditEntryResponse.From).ToList(),
+            Next = page.Count > limit ? nextPage(page[limit - 1].Id) : null,
+        };
     }
 
     // ---- writes ---------------------------------------------------------------------------
@@ -199,7 +206,7 @@ public sealed class RegisterRecords<TBody>(
             return errors;
         }
 
-        var ownerProvider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Code == owner, cancellationToken);
+        var ownerProvider = await ProviderAsync(owner, cancellationToken);
         if (ownerProvider is null)
         {
             errors.Add(new FieldError("owner", "owner.unknown", $"No provider has the code '{owner}'."));
@@ -423,7 +430,8 @@ public sealed class RegisterRecords<TBody>(
         CancellationToken cancellationToken,
         string? comment = null)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A batch runs many writes in its own transaction; alone, a write is its own transaction.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var record = await db.Records
             .FromSql($"SELECT * FROM register_records WHERE id = {id} AND object_type = {type.ObjectType} FOR UPDATE")
             .SingleOrDefaultAsync(cancellationToken);
@@ -468,8 +476,8 @@ public sealed class RegisterRecords<TBody>(
         {
             Audit(record, caller, verb, JsonDiff.Changes(before, null), comment, now);
             await SaveAsync(StatusCodes.Status200OK, null, null, null, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return await Task.FromResult<Outcome<RecordResponse<TBody>>>(new RecordResponse<TBody> { Owner = record.Owner });
+            await CommitAsync(transaction, cancellationToken);
+            return new RecordResponse<TBody> { Owner = record.Owner };
         }
 
         record.Status = next.Status;
@@ -479,8 +487,16 @@ public sealed class RegisterRecords<TBody>(
         Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await ContentAsync(record, cancellationToken))), comment, now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
         return response;
+    }
+
+    private static async Task CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     private async Task<List<FieldError>?> EditAsync(RegisterRecord record, Func<JsonObject, JsonObject> newContent, Caller caller, CancellationToken cancellationToken)
@@ -498,7 +514,7 @@ public sealed class RegisterRecords<TBody>(
 
         if (!caller.IsRegistrar)
         {
-            var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Code == record.Owner, cancellationToken);
+            var provider = (await ProviderAsync(record.Owner, cancellationToken))!;
             if (KindRefused(provider, body) is not null)
             {
                 errors.Add(new FieldError("kind", "kind.not-allowed", $"Provider {provider.Code} may not submit {type.KindOf(body)} {type.Resource}."));
@@ -583,6 +599,18 @@ public sealed class RegisterRecords<TBody>(
         }
     }
 
+    /// <summary>Providers looked up once per unit of work (a request, or a batch chunk).</summary>
+    private async Task<Provider?> ProviderAsync(string code, CancellationToken cancellationToken)
+    {
+        if (!_providers.TryGetValue(code, out var provider))
+        {
+            provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
+            _providers[code] = provider;
+        }
+
+        return provider;
+    }
+
     private RegisterProblem? KindRefused(Provider provider, TBody body)
     {
         var kind = type.Kinds.Count > 0 ? type.KindOf(body) : type.ObjectType;
@@ -594,7 +622,7 @@ public sealed class RegisterRecords<TBody>(
     private async Task SaveAsync(int status, string? location, RegisterRecord? record, RecordResponse<TBody>? response, DateTimeOffset now, CancellationToken cancellationToken)
     {
         idempotency.Record(db, status, location, record is null ? null : ETagOf(record),
-            response is null ? null : JsonSerializer.Serialize(response, bodies.Options), now);
+            () => response is null ? null : JsonSerializer.Serialize(response, bodies.Options), now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -17,7 +17,8 @@ internal static class RegisterSetup
         where TType : RegisterType<TBody>, new() =>
         builder.Services
             .AddSingleton<RegisterType<TBody>>(new TType())
-            .AddScoped<RegisterRecords<TBody>>();
+            .AddScoped<RegisterRecords<TBody>>()
+            .AddScoped<IBatchTarget, RegisterBatchTarget<TBody>>();
 
     public static IServiceProvider ServiceProvider(this IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider;
 }

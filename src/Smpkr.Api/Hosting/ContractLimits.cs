@@ -1,0 +1,119 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using Microsoft.OpenApi;
+using Smpkr.Api.Register;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Smpkr.Api.Hosting;
+
+/// <summary>Limits of the items of a list of codes, for the contract (the rules enforce them).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ItemsAttribute(int maxLength, string pattern) : Attribute
+{
+    public int MaxLength { get; } = maxLength;
+
+    public string Pattern { get; } = pattern;
+}
+
+/// <summary>
+/// States in the OpenAPI document the limits the service enforces but that attributes on each
+/// handler would only repeat: the shared headers and paging parameters, identifiers and
+/// timestamps, discriminators, and list items.
+/// </summary>
+internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
+{
+    public const string CodePattern = "^[A-Za-z0-9._-]+$";
+    public const int MaxQueryValues = 20;
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Schema is not OpenApiSchema schema)
+            {
+                continue;
+            }
+
+            switch (parameter.Name)
+            {
+                case "If-Match":
+                    schema.MaxLength = 16;
+                    schema.Pattern = "^(\"[0-9]+\"|\\*)$";
+                    break;
+                case Idempotency.Header:
+                    schema.MaxLength = Idempotency.MaxKeyLength;
+                    schema.Pattern = Idempotency.KeyPattern;
+                    break;
+                case "cursor":
+                    schema.MaxLength = 64;
+                    schema.Pattern = "^[A-Za-z0-9_-]+$";
+                    break;
+                case "limit":
+                    schema.Minimum = "1";
+                    schema.Maximum = RecordFilter.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "number":
+                    schema.Minimum = "1";
+                    schema.Maximum = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "actor":
+                    schema.MaxLength = 200;
+                    schema.Pattern = "^[^\\u0000-\\u001F]+$";
+                    break;
+                default:
+                    break;
+            }
+
+            Limit(schema);
+            if (schema.Type == JsonSchemaType.Array)
+            {
+                schema.MaxItems = MaxQueryValues;
+            }
+        }
+    }
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema concrete)
+        {
+            return;
+        }
+
+        Limit(concrete);
+        if (context.Type.GetCustomAttribute<JsonPolymorphicAttribute>() is { TypeDiscriminatorPropertyName: { } discriminator }
+            && concrete.Properties?.TryGetValue(discriminator, out var kind) == true && kind is OpenApiSchema kindSchema)
+        {
+            var values = context.Type.GetCustomAttributes<JsonDerivedTypeAttribute>().Select(d => d.TypeDiscriminator?.ToString()).OfType<string>().ToList();
+            kindSchema.Enum = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
+            kindSchema.MaxLength = values.Max(v => v.Length);
+        }
+
+        if (context.MemberInfo?.GetCustomAttribute<ItemsAttribute>() is { } items && concrete.Items is OpenApiSchema itemSchema)
+        {
+            itemSchema.MaxLength = items.MaxLength;
+            itemSchema.Pattern = items.Pattern;
+        }
+    }
+
+    /// <summary>Identifiers and timestamps have a fixed size; string items of query lists are codes.</summary>
+    private static void Limit(OpenApiSchema schema)
+    {
+        switch (schema.Format)
+        {
+            case "uuid":
+                schema.MaxLength ??= 36;
+                break;
+            case "date-time":
+                schema.MaxLength ??= 35;
+                break;
+            default:
+                break;
+        }
+
+        if (schema.Items is OpenApiSchema { Type: JsonSchemaType.String } item && item.MaxLength is null && item.Enum is null)
+        {
+            item.MaxLength = 64;
+            item.Pattern ??= CodePattern;
+        }
+    }
+}
