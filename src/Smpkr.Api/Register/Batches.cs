@@ -24,6 +24,7 @@ public static class Batches
     public const int ChunkSize = 200;
     public const long MaxBodyBytes = 256L * 1024 * 1024;
     public const int MaxLineLength = 1024 * 1024;
+    private const string DeferredSavepoint = "deferred_creates";
 
     public static void MapBatches(this RouteGroupBuilder api) =>
         api.MapPost("/batches", RunBatch)
@@ -158,22 +159,54 @@ public static class Batches
 
             await using var scope = http.RequestServices.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+            var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
             var targets = scope.ServiceProvider.GetServices<IBatchTarget>().ToDictionary(t => t.Resource, StringComparer.Ordinal);
-            var results = new List<BatchLineResult>(chunk.Count);
+            db.Database.AutoSavepointsEnabled = false;
+            var results = new BatchLineResult[chunk.Count];
+            var deferred = new List<int>();
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                foreach (var (operation, refused) in chunk)
+                for (var i = 0; i < chunk.Count; i++)
                 {
-                    results.Add(refused ?? await RunLineAsync(db, targets, operation!, caller, http, cancellationToken));
+                    var (operation, refused) = chunk[i];
+                    if (refused is not null)
+                    {
+                        results[i] = refused;
+                    }
+                    else if (operation!.Op == "create" && targets.TryGetValue(operation.Resource, out var target))
+                    {
+                        // Creates read nothing back: collect them and save the run together.
+                        if (deferred.Count == 0)
+                        {
+                            await transaction.CreateSavepointAsync(DeferredSavepoint, cancellationToken);
+                        }
+
+                        unitOfWork.DeferSaves = true;
+                        results[i] = await target.ExecuteAsync(operation, caller, cancellationToken);
+                        unitOfWork.DeferSaves = false;
+                        if (results[i].Status < 400)
+                        {
+                            deferred.Add(i);
+                        }
+                    }
+                    else
+                    {
+                        await SaveDeferredAsync(db, targets, chunk, results, deferred, caller, http, cancellationToken);
+                        results[i] = await RunLineAsync(db, targets, operation, caller, http, cancellationToken);
+                    }
                 }
 
+                await SaveDeferredAsync(db, targets, chunk, results, deferred, caller, http, cancellationToken);
                 try
                 {
                     await transaction.CommitAsync(cancellationToken);
                 }
                 catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException)
                 {
-                    results = results.Select(r => r.Status < 400 ? NotApplied(http, r, "The chunk holding this line could not be committed; send it again.", 503) : r).ToList();
+                    for (var i = 0; i < results.Length; i++)
+                    {
+                        results[i] = results[i].Status < 400 ? NotApplied(http, results[i], "The chunk holding this line could not be committed; send it again.", 503) : results[i];
+                    }
                 }
             }
 
@@ -190,10 +223,13 @@ public static class Batches
         {
             await using var scope = http.RequestServices.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+            var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
             var targets = scope.ServiceProvider.GetServices<IBatchTarget>().ToDictionary(t => t.Resource, StringComparer.Ordinal);
+            db.Database.AutoSavepointsEnabled = false;
             var results = new List<BatchLineResult>();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var failed = false;
+            var unsaved = 0;
             await foreach (var (operation, refused) in lines)
             {
                 if (failed)
@@ -202,19 +238,83 @@ public static class Batches
                     continue;
                 }
 
-                var result = refused ?? await RunLineAsync(db, targets, operation!, caller, http, cancellationToken);
+                BatchLineResult result;
+                if (refused is not null)
+                {
+                    result = refused;
+                }
+                else if (!targets.TryGetValue(operation!.Resource, out var target))
+                {
+                    result = Refuse(operation.Line, http, [new FieldError("resource", "batch.unknown-resource", $"Use one of {string.Join(", ", targets.Keys)}.")]);
+                }
+                else
+                {
+                    // Nothing is kept if any line fails, so lines need no savepoints; creates are saved in runs.
+                    unitOfWork.DeferSaves = operation.Op == "create";
+                    if (!unitOfWork.DeferSaves && unsaved > 0)
+                    {
+                        await db.SaveChangesAsync(cancellationToken);
+                        db.ChangeTracker.Clear();
+                        unsaved = 0;
+                    }
+
+                    result = await target.ExecuteAsync(operation, caller, cancellationToken);
+                    unsaved += unitOfWork.DeferSaves && result.Status < 400 ? 1 : 0;
+                    unitOfWork.DeferSaves = false;
+                    if (unsaved >= ChunkSize)
+                    {
+                        await db.SaveChangesAsync(cancellationToken);
+                        db.ChangeTracker.Clear();
+                        unsaved = 0;
+                    }
+                }
+
                 results.Add(result);
                 failed = result.Status >= 400;
             }
 
             if (!failed)
             {
+                await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return results;
             }
 
             await transaction.RollbackAsync(cancellationToken);
             return results.Select(r => r.Status < 400 ? NotApplied(http, r, "Not applied: another line of this atomic batch failed, so none was.", 424) : r).ToList();
+        }
+
+        /// <summary>
+        /// Saves the collected creates in one go. Should that fail (a rare conflict), they are rolled
+        /// back and run again one by one, so each line still gets its own outcome.
+        /// </summary>
+        private static async Task SaveDeferredAsync(
+            SmpkrDbContext db, Dictionary<string, IBatchTarget> targets, List<(BatchOperation? Operation, BatchLineResult? Refused)> chunk,
+            BatchLineResult[] results, List<int> deferred, Caller caller, HttpContext http, CancellationToken cancellationToken)
+        {
+            if (deferred.Count == 0)
+            {
+                return;
+            }
+
+            var transaction = db.Database.CurrentTransaction!;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.ReleaseSavepointAsync(DeferredSavepoint, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                await transaction.RollbackToSavepointAsync(DeferredSavepoint, cancellationToken);
+                db.ChangeTracker.Clear();
+                foreach (var i in deferred)
+                {
+                    results[i] = await RunLineAsync(db, targets, chunk[i].Operation!, caller, http, cancellationToken);
+                }
+            }
+
+            db.ChangeTracker.Clear();
+            deferred.Clear();
         }
 
         private static async Task<BatchLineResult> RunLineAsync(

@@ -8,6 +8,12 @@ public static class JsonDiff
     /// <summary>path → { before, after } for every leaf that differs; arrays are compared whole.</summary>
     public static JsonObject Changes(JsonNode? before, JsonNode? after)
     {
+        if (before is null && after is JsonObject { Parent: null } created)
+        {
+            // A creation: everything is new, and the fresh document can be taken as it is.
+            return new JsonObject { ["$"] = new JsonObject { ["before"] = null, ["after"] = created } };
+        }
+
         var changes = new JsonObject();
         Walk(string.Empty, before, after, changes);
         return changes;

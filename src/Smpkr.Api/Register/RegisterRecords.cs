@@ -31,6 +31,7 @@ public sealed class RegisterRecords<TBody>(
     RegisterBodies bodies,
     ClassifierCatalog classifiers,
     Idempotency idempotency,
+    UnitOfWork unitOfWork,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -103,7 +104,7 @@ public sealed class RegisterRecords<TBody>(
         var items = new List<RecordResponse<TBody>>(Math.Min(records.Count, filter.Limit));
         foreach (var record in records.Take(filter.Limit))
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken, withAliases: false));
+            items.Add(await ToResponseAsync(record, caller, cancellationToken));
         }
 
         return new Page<RecordResponse<TBody>>
@@ -243,8 +244,8 @@ public sealed class RegisterRecords<TBody>(
         };
         db.Records.Add(record);
         Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record, record.Working)), null, now);
-        var response = await ToResponseAsync(record, caller, cancellationToken);
-        await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken);
+        var response = await ToResponseAsync(record, caller, cancellationToken, body);
+        await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken, deferrable: true);
         return response;
     }
 
@@ -619,10 +620,17 @@ public sealed class RegisterRecords<TBody>(
             : Problem.Forbidden(Http, $"Provider {provider.Code} may not submit {kind} {type.Resource}; it may submit: {string.Join(", ", provider.Kinds)}.", "kind.not-allowed");
     }
 
-    private async Task SaveAsync(int status, string? location, RegisterRecord? record, RecordResponse<TBody>? response, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SaveAsync(
+        int status, string? location, RegisterRecord? record, RecordResponse<TBody>? response, DateTimeOffset now, CancellationToken cancellationToken,
+        bool deferrable = false)
     {
         idempotency.Record(db, status, location, record is null ? null : ETagOf(record),
             () => response is null ? null : JsonSerializer.Serialize(response, bodies.Options), now);
+        if (deferrable && unitOfWork.DeferSaves)
+        {
+            return;
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -666,9 +674,9 @@ public sealed class RegisterRecords<TBody>(
         ["data"] = content is null ? null : JsonNode.Parse(content),
     };
 
-    private async Task<RecordResponse<TBody>> ToResponseAsync(RegisterRecord record, Caller caller, CancellationToken cancellationToken, bool withAliases = true)
+    /// <summary>The record as <paramref name="caller"/> may see it; <paramref name="draft"/> is the bound draft when the caller has it (a create), saving a parse.</summary>
+    private async Task<RecordResponse<TBody>> ToResponseAsync(RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null)
     {
-        _ = withAliases;
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
         DateOnly? validFrom = null;
@@ -681,7 +689,7 @@ public sealed class RegisterRecords<TBody>(
         }
         else if (record.Working is not null)
         {
-            data = bodies.Deserialize<TBody>(record.Working);
+            data = draft ?? bodies.Deserialize<TBody>(record.Working);
         }
 
         return new RecordResponse<TBody>

@@ -9,6 +9,7 @@ internal static class RegisterSetup
         builder.Services.AddSingleton<ClassifierCatalog>();
         builder.Services.AddSingleton<RegisterBodies>();
         builder.Services.AddScoped<Idempotency>();
+        builder.Services.AddScoped<UnitOfWork>();
     }
 
     /// <summary>One register type: its rules (singleton) and its records service (per request).</summary>
