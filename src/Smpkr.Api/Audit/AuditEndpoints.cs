@@ -36,17 +36,8 @@ public static class AuditEndpoints
         string? cursor, int? limit, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        long after = 0;
-        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
-        {
-            errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
-        }
-
-        if (limit is < 1 or > RecordFilter.MaxLimit)
-        {
-            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
-        }
-
+        var after = Pages.SequenceCursor(cursor, errors);
+        var size = Pages.Limit(limit, errors);
         if (from is not null && to is not null && to < from)
         {
             errors.Add(new FieldError("to", "dates.out-of-order", "'to' must not be before 'from'."));
@@ -88,7 +79,6 @@ public static class AuditEndpoints
             query = query.Where(a => a.At < to);
         }
 
-        var size = limit ?? RecordFilter.DefaultLimit;
         var entries = await query.OrderBy(a => a.Id).Take(size + 1).ToListAsync(cancellationToken);
         var next = entries.Count > size ? Pages.Next(http, entries[size - 1].Id.ToString(CultureInfo.InvariantCulture)) : null;
         return TypedResults.Ok(new Page<AuditEntryResponse> { Items = entries.Take(size).Select(AuditEntryResponse.From).ToList(), Next = next });

@@ -41,9 +41,11 @@ public static class ProviderEndpoints
     public static async Task<Results<Ok<Page<ProviderResponse>>, ValidationProblem>> ListProviders(
         string[]? type, string? cursor, int? limit, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > RecordFilter.MaxLimit)
+        var errors = new List<FieldError>();
+        var size = Pages.Limit(limit, errors);
+        if (errors.Count > 0)
         {
-            return ValidationProblems.Result(http, [new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}.")]);
+            return ValidationProblems.Result(http, errors);
         }
 
         var query = db.Providers.AsNoTracking();
@@ -57,7 +59,6 @@ public static class ProviderEndpoints
             query = query.Where(p => p.Code.CompareTo(cursor) > 0);
         }
 
-        var size = limit ?? RecordFilter.DefaultLimit;
         var providers = await query.OrderBy(p => p.Code).Take(size + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(new Page<ProviderResponse>
         {

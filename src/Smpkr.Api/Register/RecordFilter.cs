@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Smpkr.Api.Problems;
 
 namespace Smpkr.Api.Register;
 
@@ -35,9 +36,36 @@ public sealed record RecordFilter(string[]? Kinds, RecordStatus[]? Statuses, str
     }
 }
 
-/// <summary>Links between pages of a keyset-paginated list.</summary>
+/// <summary>Links between pages of a keyset-paginated list, and the checks of its paging parameters.</summary>
 public static class Pages
 {
+    /// <summary>The page size asked for, or the default; an out-of-range one is added to <paramref name="errors"/>.</summary>
+    public static int Limit(int? limit, List<FieldError> errors)
+    {
+        if (limit is < 1 or > RecordFilter.MaxLimit)
+        {
+            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
+        }
+
+        return limit ?? RecordFilter.DefaultLimit;
+    }
+
+    /// <summary>A cursor over an increasing sequence number (the audit log): the last number seen.</summary>
+    public static long SequenceCursor(string? cursor, List<FieldError> errors)
+    {
+        if (cursor is null)
+        {
+            return 0;
+        }
+
+        if (!long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after))
+        {
+            errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
+        }
+
+        return after;
+    }
+
     /// <summary>The current request's URL with <c>cursor</c> replaced; also sent as <c>Link: rel="next"</c>.</summary>
     public static Uri Next(HttpContext http, string cursor)
     {

@@ -121,11 +121,7 @@ public static class RegisterHandlers<TBody>
             }
         }
 
-        if (limit is < 1 or > RecordFilter.MaxLimit)
-        {
-            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
-        }
-
+        var size = Pages.Limit(limit, errors);
         if (!RecordFilter.TryReadCursor(cursor, out var after))
         {
             errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
@@ -136,7 +132,7 @@ public static class RegisterHandlers<TBody>
             return ValidationProblems.Result(http, errors);
         }
 
-        var filter = new RecordFilter(kind, [.. statuses], provider, after, limit ?? RecordFilter.DefaultLimit, last => Pages.Next(http, RecordFilter.CursorFor(last)));
+        var filter = new RecordFilter(kind, [.. statuses], provider, after, size, last => Pages.Next(http, RecordFilter.CursorFor(last)));
         return TypedResults.Ok(await records.ListAsync(filter, Caller.From(http), cancellationToken));
     }
 
@@ -375,23 +371,14 @@ public static class RegisterHandlers<TBody>
         Guid id, string? cursor, int? limit, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        long after = 0;
-        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
-        {
-            errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
-        }
-
-        if (limit is < 1 or > RecordFilter.MaxLimit)
-        {
-            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
-        }
-
+        var after = Pages.SequenceCursor(cursor, errors);
+        var size = Pages.Limit(limit, errors);
         if (errors.Count > 0)
         {
             return ValidationProblems.Result(http, errors);
         }
 
-        var outcome = await records.AuditAsync(id, Caller.From(http), after, limit ?? RecordFilter.DefaultLimit,
+        var outcome = await records.AuditAsync(id, Caller.From(http), after, size,
             last => Pages.Next(http, last.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
     }

@@ -347,15 +347,8 @@ public sealed class RegisterRecords<TBody>(
     public Task<Outcome<RecordResponse<TBody>>> DeregisterAsync(Guid id, DeregisterRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.Deregister, async (record, _) =>
         {
-            var catalog = await classifiers.GetAsync(cancellationToken);
-            var check = new ContentCheck(catalog, Today);
-            check.InClassifier("reason", request.Reason, "KL_ISREGISTRAVIMO_PRIEZASTYS");
-            check.Text("comment", request.Comment, 2000);
             var date = request.Date ?? Today;
-            if (record.RegisteredOn is { } registered && date < registered)
-            {
-                check.Add("date", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}; it cannot be deregistered before.");
-            }
+            var check = await DeregistrationCheckAsync(record, request.Reason, request.Comment, date, cancellationToken);
 
             if (request.SupersededBy is { } successor)
             {
@@ -390,14 +383,7 @@ public sealed class RegisterRecords<TBody>(
     public Task<Outcome<RecordResponse<TBody>>> RequestDeregistrationAsync(Guid id, DeregistrationRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.RequestDeregistration, async (record, _) =>
         {
-            var catalog = await classifiers.GetAsync(cancellationToken);
-            var check = new ContentCheck(catalog, Today);
-            check.InClassifier("reason", request.Reason, "KL_ISREGISTRAVIMO_PRIEZASTYS");
-            check.Text("comment", request.Comment, 2000);
-            if (request.Date is { } date && record.RegisteredOn is { } registered && date < registered)
-            {
-                check.Add("date", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}.");
-            }
+            var check = await DeregistrationCheckAsync(record, request.Reason, request.Comment, request.Date, cancellationToken);
 
             if (check.Errors.Count > 0)
             {
@@ -407,6 +393,20 @@ public sealed class RegisterRecords<TBody>(
             record.DeregistrationRequest = JsonSerializer.Serialize(request, bodies.Options);
             return null;
         }, cancellationToken, comment: request.Comment);
+
+    /// <summary>The checks a deregistration and a request for one share: a known reason, a short comment, a date after registration.</summary>
+    private async Task<ContentCheck> DeregistrationCheckAsync(RegisterRecord record, string? reason, string? comment, DateOnly? date, CancellationToken cancellationToken)
+    {
+        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), Today);
+        check.InClassifier("reason", reason, "KL_ISREGISTRAVIMO_PRIEZASTYS");
+        check.Text("comment", comment, 2000);
+        if (date is { } day && record.RegisteredOn is { } registered && day < registered)
+        {
+            check.Add("date", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}; it cannot be deregistered before.");
+        }
+
+        return check;
+    }
 
     public async Task<Outcome<RecordResponse<TBody>>> DeleteAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken)
     {
