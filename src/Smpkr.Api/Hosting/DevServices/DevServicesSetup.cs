@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
@@ -40,10 +41,21 @@ internal static class DevServicesSetup
         }
 
         Say($"Dev services: {postgres.Description}, database '{DatabaseName}'.");
+
+        // Stopped however the process ends: after start-up by the host's graceful shutdown, before it
+        // (migrating, loading the sample) by these signal handlers, which then let the process end.
+        var stop = new StopOnce(postgres);
+        stop.Signals.AddRange(new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(signal => PosixSignalRegistration.Create(signal, _ =>
+        {
+            if (!stop.HostStarted)
+            {
+                stop.RunAsync().GetAwaiter().GetResult();
+            }
+        })));
         builder.Configuration[$"ConnectionStrings:{DataSetup.ConnectionStringName}"] =
             new NpgsqlConnectionStringBuilder(postgres.ServerConnectionString) { Database = DatabaseName }.ConnectionString;
         builder.Services.AddHostedService(sp => new DevServicesLifetime(
-            postgres, sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+            stop, sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>()));
     }
 
     private static void Say(string line) => Console.WriteLine($"smpkr: {line}");
@@ -77,12 +89,33 @@ internal static class DevServicesSetup
     }
 
     /// <summary>Prints where Swagger UI is once the server listens; stops the database it provisioned last of all.</summary>
-    private sealed class DevServicesLifetime(IProvisionedPostgres postgres, IServer server, IHostApplicationLifetime lifetime) : IHostedService
+    /// <summary>Stops the provisioned database exactly once, from whichever path gets there first.</summary>
+    private sealed class StopOnce(IProvisionedPostgres postgres)
+    {
+        private int _stopped;
+
+        /// <summary>Kept alive here so the handlers stay registered for the life of the process.</summary>
+        public List<PosixSignalRegistration> Signals { get; } = [];
+
+        public bool HostStarted { get; set; }
+
+        public async Task RunAsync()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 0)
+            {
+                await postgres.DisposeAsync();
+                Say("Dev services: database stopped; its data stays for the next run.");
+            }
+        }
+    }
+
+    private sealed class DevServicesLifetime(StopOnce stop, IServer server, IHostApplicationLifetime lifetime) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             lifetime.ApplicationStarted.Register(() =>
             {
+                stop.HostStarted = true;
                 var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
                 foreach (var address in addresses)
                 {
@@ -94,10 +127,6 @@ internal static class DevServicesSetup
             return Task.CompletedTask;
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken)
-        {
-            await postgres.DisposeAsync();
-            Say("Dev services: database stopped; its data stays for the next run.");
-        }
+        public Task StopAsync(CancellationToken cancellationToken) => stop.RunAsync();
     }
 }
