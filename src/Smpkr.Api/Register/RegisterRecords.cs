@@ -101,10 +101,17 @@ public sealed class RegisterRecords<TBody>(
         }
 
         var records = await query.OrderBy(r => r.Id).Take(filter.Limit + 1).ToListAsync(cancellationToken);
-        var items = new List<RecordResponse<TBody>>(Math.Min(records.Count, filter.Limit));
-        foreach (var record in records.Take(filter.Limit))
+        var page = records.Take(filter.Limit).ToList();
+
+        // The versions in force for the whole page in one query, not one per record.
+        var ids = page.Where(r => r.CurrentVersion != null).Select(r => r.Id).ToList();
+        var current = await db.RecordVersions.AsNoTracking()
+            .Where(v => ids.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
+            .ToDictionaryAsync(v => v.RecordId, cancellationToken);
+        var items = new List<RecordResponse<TBody>>(page.Count);
+        foreach (var record in page)
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken));
+            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id)));
         }
 
         return new Page<RecordResponse<TBody>>
@@ -674,15 +681,19 @@ public sealed class RegisterRecords<TBody>(
         ["data"] = content is null ? null : JsonNode.Parse(content),
     };
 
-    /// <summary>The record as <paramref name="caller"/> may see it; <paramref name="draft"/> is the bound draft when the caller has it (a create), saving a parse.</summary>
-    private async Task<RecordResponse<TBody>> ToResponseAsync(RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null)
+    /// <summary>
+    /// The record as <paramref name="caller"/> may see it. <paramref name="draft"/> (a create's bound body) and
+    /// <paramref name="version"/> (a list's preloaded current version) save work the caller already did.
+    /// </summary>
+    private async Task<RecordResponse<TBody>> ToResponseAsync(
+        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null)
     {
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
         DateOnly? validFrom = null;
         if (record.CurrentVersion is { } current)
         {
-            var version = db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
+            version ??= db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
                 ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == current, cancellationToken);
             data = bodies.Deserialize<TBody>(version.Content);
             validFrom = version.ValidFrom;

@@ -14,6 +14,14 @@ public sealed class ProgrammeListTests : ProgrammeTest
         var foreignRegistered = await Registry.TransitionOkAsync(await Other.CreateAsync(Samples.Study("Svetima registruota")), "approve");
 
         var ids = await AllIdsAsync(Provider(), "/api/v1/programmes?limit=3");
+        var listed = await Provider().GetFromJsonAsync<JsonObject>($"/api/v1/programmes?status=registered&provider={TestTokens.OtherProviderCode}&limit=500");
+        var shown = listed!["items"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == foreignRegistered["id"]!.GetValue<string>())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(shown["data"]!["name"]!["lt"]!.GetValue<string>(), Is.EqualTo("Svetima registruota"), "a list shows each record's version in force");
+            Assert.That(shown["version"]!.GetValue<int>(), Is.EqualTo(1));
+            Assert.That(shown["validFrom"], Is.Not.Null);
+        });
 
         Assert.Multiple(() =>
         {
