@@ -37,8 +37,12 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
             switch (parameter.Name)
             {
                 case "If-Match":
+                    // The server answers 428 without it: for the contract it is required.
+                    parameter.Required = true;
+                    parameter.Description = "The record's current ETag, quotes included (e.g. \"3\"), from its last response; * matches any revision.";
+                    parameter.Example = System.Text.Json.Nodes.JsonValue.Create("\"1\"");
                     schema.MaxLength = 16;
-                    schema.Pattern = "^(\"[0-9]+\"|\\*)$";
+                    schema.Pattern = IfMatch.Pattern;
                     break;
                 case Idempotency.Header:
                     schema.MaxLength = Idempotency.MaxKeyLength;

@@ -92,7 +92,6 @@ internal static class OpenApiDocument
         {
             options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "SMPKR v1");
             options.DocumentTitle = "SMPKR API";
-            options.EnablePersistAuthorization();
             options.DisplayOperationId();
             options.EnableTryItOutByDefault();
         });
@@ -153,10 +152,44 @@ internal static class OpenApiDocument
                 operation.Responses.TryAdd("429", tooMany);
             }
 
+            DescribeRecordHeaders(operation, context);
             operation.Responses.TryAdd("500", ProblemResponse("An unexpected error; the problem's `traceId` identifies it in the logs.", problem));
             operation.Responses.TryAdd("503", ProblemResponse("The database cannot be reached right now; retry after a few seconds.", problem));
         }
     }
+
+    /// <summary>Single-record responses carry ETag and Last-Modified; a creation also Location.</summary>
+    private static void DescribeRecordHeaders(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var type in context.ApiDescription.SupportedResponseTypes.Where(t => t.StatusCode is 200 or 201))
+        {
+            var isRecord = type.Type is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(Register.RecordResponse<>)
+                || type.Type == typeof(Providers.ProviderResponse);
+            if (!isRecord || operation.Responses?.TryGetValue(type.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var found) != true
+                || found is not OpenApiResponse response)
+            {
+                continue;
+            }
+
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["ETag"] = Header("The record's revision, quoted; send it back in If-Match to change the record.", 16, "^\"[0-9]+\"$");
+            if (type.Type != typeof(Providers.ProviderResponse))
+            {
+                response.Headers["Last-Modified"] = Header("When the record was last edited (HTTP date).", 32, "^[A-Za-z]{3}, [0-9]{2} [A-Za-z]{3} [0-9]{4} [0-9:]{8} GMT$");
+            }
+
+            if (type.StatusCode == 201)
+            {
+                response.Headers["Location"] = Header("The new record's address.", 200, "^/api/v1/[a-z0-9/-]+$");
+            }
+        }
+    }
+
+    private static OpenApiHeader Header(string description, int maxLength, string pattern) => new()
+    {
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength, Pattern = pattern },
+    };
 
     private static IOpenApiSchema ProblemSchema(OperationFilterContext context) =>
         context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);

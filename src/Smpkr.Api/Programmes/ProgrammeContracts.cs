@@ -119,6 +119,7 @@ public sealed record StudyForm
     public Duration? Duration { get; init; }
 
     /// <summary>Delivered at a distance.</summary>
+    /// <example>false</example>
     public bool? Distance { get; init; }
 }
 
@@ -140,6 +141,7 @@ public sealed record StudyProgramme : ProgrammeBody
     public string? Cycle { get; init; }
 
     /// <summary>A residency (non-degree medical studies, code prefix 7330).</summary>
+    /// <example>false</example>
     public bool? Residency { get; init; }
 
     /// <summary>Study field group letter (KL_STUDIJU_KRYPCIU_GRUPES).</summary>

@@ -163,6 +163,11 @@ public static class ProviderEndpoints
             return Problem.PreconditionRequired(http, $"Send If-Match with the provider's current ETag ({etag}).");
         }
 
+        if (!IfMatch.IsWellFormed(ifMatch))
+        {
+            return ValidationProblems.Result(http, [new FieldError("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {etag}).")]);
+        }
+
         if (ifMatch != "*" && ifMatch != etag)
         {
             return Problem.PreconditionFailed(http, $"The provider has changed: its ETag is now {etag}, not {ifMatch}.");

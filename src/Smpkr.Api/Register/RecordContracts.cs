@@ -76,6 +76,7 @@ public sealed record RecordResponse<TBody>
     public PendingChange<TBody>? PendingChange { get; init; }
 
     /// <summary>The registrar's comment on the last returned submission; only for its owner, the registrar and auditors.</summary>
+    /// <example>Learning outcomes are missing.</example>
     [MaxLength(2000)]
     [RegularExpression(TextRules.MultiLinePattern)]
     public string? ReturnComment { get; init; }
@@ -188,16 +189,16 @@ public sealed record DeregisterRequest
     [RegularExpression("^[a-z0-9-]+$")]
     public string? Reason { get; init; }
 
-    /// <summary>Code of the registered record that replaces this one.</summary>
-    /// <example>6121BX041</example>
+    /// <summary>Code of the registered record that replaces this one (omit when there is none).</summary>
     [MaxLength(32)]
     [RegularExpression("^[A-Z0-9]+$")]
     public string? SupersededBy { get; init; }
 
-    /// <summary>Whether the successor gives the same outcome; required with supersededBy.</summary>
+    /// <summary>Whether the successor gives the same outcome; required with supersededBy, omitted without it.</summary>
     public bool? Equivalent { get; init; }
 
     /// <summary>Note kept in the audit log.</summary>
+    /// <example>The provider no longer offers the programme.</example>
     [MaxLength(2000)]
     [RegularExpression(TextRules.MultiLinePattern)]
     public string? Comment { get; init; }

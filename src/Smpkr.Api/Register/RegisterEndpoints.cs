@@ -191,17 +191,17 @@ public static class RegisterHandlers<TBody>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<RecordResponse<TBody>>, ValidationProblem, RegisterProblem>> Get(
+    public static async Task<Results<Ok<RecordResponse<TBody>>, NotFoundProblem>> Get(
         Guid id, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
-        Respond(http, await records.GetAsync(id, Caller.From(http), cancellationToken));
+        RespondRead(http, await records.GetAsync(id, Caller.From(http), cancellationToken));
 
     /// <param name="code">State code or alias, e.g. <c>6121BX028</c>.</param>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<RecordResponse<TBody>>, ValidationProblem, RegisterProblem>> GetByCode(
+    public static async Task<Results<Ok<RecordResponse<TBody>>, NotFoundProblem>> GetByCode(
         [MaxLength(32), RegularExpression("^[A-Za-z0-9]+$")] string code, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
-        Respond(http, await records.GetByCodeAsync(code, Caller.From(http), cancellationToken));
+        RespondRead(http, await records.GetByCodeAsync(code, Caller.From(http), cancellationToken));
 
     /// <param name="id">The record's id.</param>
     /// <param name="ifMatch">The record's current ETag.</param>
@@ -334,11 +334,11 @@ public static class RegisterHandlers<TBody>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<VersionsResponse<TBody>>, RegisterProblem>> Versions(
+    public static async Task<Results<Ok<VersionsResponse<TBody>>, NotFoundProblem>> Versions(
         Guid id, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await records.VersionsAsync(id, Caller.From(http), cancellationToken);
-        return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
+        return outcome.Problem is { } problem ? new NotFoundProblem(problem.Value) : TypedResults.Ok(outcome.Value!);
     }
 
     /// <param name="id">The record's id.</param>
@@ -346,18 +346,18 @@ public static class RegisterHandlers<TBody>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<VersionResponse<TBody>>, RegisterProblem>> Version(
+    public static async Task<Results<Ok<VersionResponse<TBody>>, NotFoundProblem>> Version(
         Guid id, int number, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await records.VersionsAsync(id, Caller.From(http), cancellationToken);
         if (outcome.Problem is { } problem)
         {
-            return problem;
+            return new NotFoundProblem(problem.Value);
         }
 
         var found = outcome.Value!.Items.FirstOrDefault(v => v.Version == number);
         return found is null
-            ? Problem.Missing(http, $"The record has no registered version {number}.", "version.not-found")
+            ? Problem.NotFound(http, $"The record has no registered version {number}.", "version.not-found")
             : TypedResults.Ok(found);
     }
 
@@ -367,7 +367,7 @@ public static class RegisterHandlers<TBody>
     /// <param name="records">The register machinery.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<Page<AuditEntryResponse>>, ValidationProblem, RegisterProblem>> Audit(
+    public static async Task<Results<Ok<Page<AuditEntryResponse>>, ValidationProblem, NotFoundProblem>> Audit(
         Guid id, string? cursor, int? limit, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -380,7 +380,7 @@ public static class RegisterHandlers<TBody>
 
         var outcome = await records.AuditAsync(id, Caller.From(http), after, size,
             last => Pages.Next(http, last.ToString(CultureInfo.InvariantCulture)), cancellationToken);
-        return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
+        return outcome.Problem is { } problem ? new NotFoundProblem(problem.Value) : TypedResults.Ok(outcome.Value!);
     }
 
     private static Results<Ok<RecordResponse<TBody>>, ValidationProblem, RegisterProblem> Respond(
@@ -394,6 +394,18 @@ public static class RegisterHandlers<TBody>
         if (outcome.Errors is { } errors)
         {
             return ValidationProblems.Result(http, errors);
+        }
+
+        SetRecordHeaders(http, outcome.Value!);
+        return TypedResults.Ok(outcome.Value!);
+    }
+
+    /// <summary>Reads refuse only with 404 (what the caller may not see does not exist for it).</summary>
+    private static Results<Ok<RecordResponse<TBody>>, NotFoundProblem> RespondRead(HttpContext http, Outcome<RecordResponse<TBody>> outcome)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return new NotFoundProblem(problem.Value);
         }
 
         SetRecordHeaders(http, outcome.Value!);

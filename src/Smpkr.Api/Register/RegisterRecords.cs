@@ -250,7 +250,7 @@ public sealed class RegisterRecords<TBody>(
             UpdatedAt = now,
         };
         db.Records.Add(record);
-        Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record, record.Working)), null, now);
+        Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record, (record.Working, null))), null, now);
         var response = await ToResponseAsync(record, caller, cancellationToken, body);
         await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken, deferrable: true);
         return response;
@@ -460,6 +460,14 @@ public sealed class RegisterRecords<TBody>(
             return Problem.PreconditionRequired(Http, $"Send If-Match with the record's current ETag ({ETagOf(record)}) so that no one's change is overwritten.");
         }
 
+        if (!IfMatch.IsWellFormed(ifMatch))
+        {
+            return new List<FieldError>
+            {
+                new("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {ETagOf(record)}); weak ETags are not accepted here."),
+            };
+        }
+
         if (ifMatch != "*" && ifMatch != ETagOf(record))
         {
             return Problem.PreconditionFailed(Http, $"The record has changed: its ETag is now {ETagOf(record)}, not {ifMatch}. Read it again and reapply your change.");
@@ -471,7 +479,7 @@ public sealed class RegisterRecords<TBody>(
             return Problem.StateConflict(Http, Lifecycle.Refusal(state, action), "lifecycle.not-allowed");
         }
 
-        var before = AuditView(record, await ContentAsync(record, cancellationToken));
+        var before = AuditView(record, await StateAsync(record, cancellationToken));
         var now = clock.GetUtcNow();
         var errors = await apply(record, now);
         if (errors is { Count: > 0 })
@@ -492,7 +500,7 @@ public sealed class RegisterRecords<TBody>(
         record.PendingStatus = next.Pending;
         record.Revision++;
         record.UpdatedAt = now;
-        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await ContentAsync(record, cancellationToken))), comment, now);
+        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment, now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
@@ -653,24 +661,26 @@ public sealed class RegisterRecords<TBody>(
         AuditLog.Append(db, caller, now, action, type.ObjectType, record.Code, changes,
             record.Id, record.Owner, record.CurrentVersion, record.Revision, comment);
 
-    /// <summary>What the record holds now for its owner: the draft or pending change, else the registered version.</summary>
-    private async Task<string?> ContentAsync(RegisterRecord record, CancellationToken cancellationToken)
+    /// <summary>What the record holds now for its owner (the draft or pending change, else the registered version) and when the version in force began.</summary>
+    private async Task<(string? Content, DateOnly? ValidFrom)> StateAsync(RegisterRecord record, CancellationToken cancellationToken)
     {
-        if (record.Working is not null || record.CurrentVersion is not { } current)
+        if (record.CurrentVersion is not { } current)
         {
-            return record.Working;
+            return (record.Working, null);
         }
 
-        return db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)?.Content
-            ?? await db.RecordVersions.Where(v => v.RecordId == record.Id && v.Version == current).Select(v => v.Content).SingleAsync(cancellationToken);
+        var version = db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
+            ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == current, cancellationToken);
+        return (record.Working ?? version.Content, version.ValidFrom);
     }
 
-    private static JsonObject AuditView(RegisterRecord record, string? content) => new()
+    private static JsonObject AuditView(RegisterRecord record, (string? Content, DateOnly? ValidFrom) state) => new()
     {
         ["status"] = record.Status.ToString().ToLowerInvariant(),
         ["pendingChange"] = record.PendingStatus?.ToString().ToLowerInvariant(),
         ["code"] = record.Code,
         ["version"] = record.CurrentVersion,
+        ["validFrom"] = state.ValidFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["owner"] = record.Owner,
         ["registeredOn"] = record.RegisteredOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["deregisteredOn"] = record.DeregisteredOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -678,7 +688,7 @@ public sealed class RegisterRecords<TBody>(
         ["supersededBy"] = record.SupersededBy,
         ["equivalent"] = record.Equivalent,
         ["returnComment"] = record.ReturnComment,
-        ["data"] = content is null ? null : JsonNode.Parse(content),
+        ["data"] = state.Content is null ? null : JsonNode.Parse(state.Content),
     };
 
     /// <summary>

@@ -98,6 +98,8 @@ public sealed class ProgrammeLifecycleTests : ProgrammeTest
             Assert.That(approval["changes"]!["status"]!["before"]!.GetValue<string>(), Is.EqualTo("submitted"));
             Assert.That(approval["changes"]!["status"]!["after"]!.GetValue<string>(), Is.EqualTo("registered"));
             Assert.That(approval["changes"]!["code"]!["after"]!.GetValue<string>(), Is.EqualTo(code));
+            Assert.That(approval["changes"]!["validFrom"]!["after"]!.GetValue<string>(), Is.EqualTo("2025-09-01"));
+            Assert.That(audit![5]!["changes"]!["validFrom"]!["after"]!.GetValue<string>(), Is.EqualTo("2026-09-01"));
             Assert.That(approval["requestId"]!.GetValue<string>(), Is.Not.Empty);
             Assert.That(audit![3]!["changes"]!["data.name.lt"]!["after"]!.GetValue<string>(), Is.EqualTo("Programų sistemų inžinerija"));
         });

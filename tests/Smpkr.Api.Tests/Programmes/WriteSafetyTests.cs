@@ -38,6 +38,21 @@ public sealed class WriteSafetyTests : ProgrammeTest
         });
     }
 
+    [TestCase("1")]
+    [TestCase("W/\"1\"")]
+    [TestCase("\"one\"")]
+    public async Task A_malformed_if_match_is_400_and_changes_nothing(string ifMatch)
+    {
+        var draft = await Owner.CreateAsync(Samples.Study());
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/programmes/{draft["id"]}/submit");
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+
+        var response = await Owner.Http.SendAsync(request);
+
+        await ProblemAssert.IsValidationProblem(response, "If-Match", "if-match.malformed");
+        Assert.That((await Owner.GetAsync(draft["id"]!.GetValue<string>()))["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+    }
+
     [Test]
     public async Task Eight_clients_editing_one_record_lose_no_update()
     {
