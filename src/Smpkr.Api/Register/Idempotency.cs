@@ -52,6 +52,12 @@ public sealed class Idempotency
             return Replay(http, stored, hash);
         }
 
+        // A key may be used again once its first response has expired.
+        var expired = clock.GetUtcNow() - Retention;
+        await db.IdempotentResponses
+            .Where(i => i.Subject == subject && i.Key == key && i.CreatedAt <= expired)
+            .ExecuteDeleteAsync(http.RequestAborted);
+
         http.RequestServices.GetRequiredService<Idempotency>().Current = (subject, key, hash);
         try
         {

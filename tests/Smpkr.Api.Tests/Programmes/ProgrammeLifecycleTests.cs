@@ -106,6 +106,28 @@ public sealed class ProgrammeLifecycleTests : ProgrammeTest
     }
 
     [Test]
+    public async Task A_programme_is_found_by_an_alias_too()
+    {
+        var registered = await RegisteredAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var alias = new Npgsql.NpgsqlCommand(
+                $"INSERT INTO record_aliases (object_type, code, record_id, valid_from, valid_to) VALUES ('programme', '612I10001', '{registered["id"]}', '2009-01-01', '2016-08-31')",
+                connection);
+            await alias.ExecuteNonQueryAsync();
+        }
+
+        var found = await Other.Http.GetFromJsonAsync<JsonObject>("/api/v1/programmes/by-code/612I10001");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found!["id"]!.GetValue<string>(), Is.EqualTo(registered["id"]!.GetValue<string>()));
+            Assert.That(found["code"]!.GetValue<string>(), Is.EqualTo(registered["code"]!.GetValue<string>()), "the canonical code is the one shown");
+        });
+    }
+
+    [Test]
     public async Task A_registrar_returns_a_submission_with_a_comment_the_owner_sees()
     {
         var submitted = await Owner.TransitionOkAsync(await Owner.CreateAsync(Samples.Study()), "submit");

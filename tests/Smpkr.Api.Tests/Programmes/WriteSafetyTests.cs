@@ -152,6 +152,23 @@ public sealed class WriteSafetyTests : ProgrammeTest
     }
 
     [Test]
+    public async Task A_key_may_be_used_again_after_24_hours()
+    {
+        await ProgrammeClient.ExpectAsync(await PostWithKeyAsync("key-create-old", Samples.Study("Sena")), HttpStatusCode.Created);
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var age = new NpgsqlCommand("UPDATE idempotent_responses SET created_at = now() - interval '25 hours' WHERE key = 'key-create-old'", connection);
+            Assert.That(await age.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var again = await PostWithKeyAsync("key-create-old", Samples.Study("Nauja"));
+
+        var created = await ProgrammeClient.ExpectAsync(again, HttpStatusCode.Created);
+        Assert.That(created["data"]!["name"]!["lt"]!.GetValue<string>(), Is.EqualTo("Nauja"));
+    }
+
+    [Test]
     public async Task Concurrent_first_tries_with_one_key_create_one_record()
     {
         var before = await CountAsync();
