@@ -54,7 +54,7 @@ public sealed class RegisterBatchTarget<TBody>(RegisterRecords<TBody> records, R
     where TBody : class
 {
     public static readonly IReadOnlyList<string> Operations =
-        ["create", "update", "patch", "submit", "withdraw", "approve", "return", "deregister", "request-deregistration", "discard-change", "delete"];
+        ["create", "update", "patch", "submit", "withdraw", "approve", "return", "deregister", "request-deregistration", "discard-change", "recode", "delete"];
 
     public string Resource => records.Type.Resource;
 
@@ -71,7 +71,7 @@ public sealed class RegisterBatchTarget<TBody>(RegisterRecords<TBody> records, R
             errors.Add(new FieldError("id", "value.required", $"'{operation.Op}' needs the record's id."));
         }
 
-        if (operation.Op is "create" or "update" or "patch" or "return" or "deregister" or "request-deregistration" && operation.Body is null)
+        if (operation.Op is "create" or "update" or "patch" or "return" or "deregister" or "request-deregistration" or "recode" && operation.Body is null)
         {
             errors.Add(new FieldError("body", "value.required", $"'{operation.Op}' needs a body."));
         }
@@ -100,6 +100,8 @@ public sealed class RegisterBatchTarget<TBody>(RegisterRecords<TBody> records, R
                 ? await records.DeregisterAsync(id, end, ifMatch, caller, cancellationToken) : errors,
             "request-deregistration" => Bind<DeregistrationRequest>(operation.Body!, errors) is { } ask
                 ? await records.RequestDeregistrationAsync(id, ask, ifMatch, caller, cancellationToken) : errors,
+            "recode" => Bind<RecodeRequest>(operation.Body!, errors) is { } recode
+                ? await records.RecodeAsync(id, recode, ifMatch, caller, cancellationToken) : errors,
             _ => throw new InvalidOperationException($"Operation '{operation.Op}' is listed but not handled."),
         };
 

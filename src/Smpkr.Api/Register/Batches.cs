@@ -34,7 +34,7 @@ public static class Batches
             .WithSummary("Run a batch of register operations (NDJSON)")
             .WithDescription(
                 "One operation per line: `{\"op\": \"create\" | \"update\" | \"patch\" | \"submit\" | \"withdraw\" | \"approve\" | \"return\" | " +
-                "\"deregister\" | \"request-deregistration\" | \"discard-change\" | \"delete\", \"resource\": \"programmes\", \"id\"?, \"ifMatch\"?, " +
+                "\"deregister\" | \"request-deregistration\" | \"discard-change\" | \"recode\" | \"delete\", \"resource\": \"programmes\", \"id\"?, \"ifMatch\"?, " +
                 "\"owner\"?, \"body\"?}`. The response has one result per line, in order, then a summary line. Each line succeeds or fails " +
                 "on its own; with `atomic=true` the batch is all-or-nothing (status 422 when it was rolled back).");
 

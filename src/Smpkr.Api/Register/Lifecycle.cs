@@ -12,6 +12,7 @@ public enum RecordAction
     Delete,
     DiscardChange,
     RequestDeregistration,
+    Recode,
 }
 
 /// <summary>A record's lifecycle position: its status and, when registered, its pending change.</summary>
@@ -56,6 +57,8 @@ public static class Lifecycle
         (RecordStatus.Registered, not null, RecordAction.DiscardChange) => state with { Pending = null },
 
         (RecordStatus.Registered, _, RecordAction.RequestDeregistration) => state,
+
+        (RecordStatus.Registered, _, RecordAction.Recode) => state,
 
         _ => null,
     };

@@ -23,7 +23,7 @@ public static class RecordAccess
     /// <summary>Whether the caller may take <paramref name="action"/>, given the type's owner role.</summary>
     public static bool MayAct(Caller caller, RegisterRecord record, RecordAction action, string ownerRole) => action switch
     {
-        RecordAction.Approve or RecordAction.Return or RecordAction.Deregister => caller.IsRegistrar,
+        RecordAction.Approve or RecordAction.Return or RecordAction.Deregister or RecordAction.Recode => caller.IsRegistrar,
         _ => caller.IsRegistrar || (caller.Has(ownerRole) && IsOwner(caller, record)),
     };
 }

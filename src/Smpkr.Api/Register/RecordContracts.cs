@@ -83,6 +83,93 @@ public sealed record RecordResponse<TBody>
 
     /// <summary>The owner's request to deregister, waiting for the registrar.</summary>
     public DeregistrationRequest? DeregistrationRequest { get; init; }
+
+    /// <summary>Other codes the record answers to (codes before a recoding, legacy codes); single-record responses only.</summary>
+    [MaxLength(100)]
+    public IReadOnlyList<AliasResponse>? Aliases { get; init; }
+}
+
+/// <summary>A code the record answered to before; lookups by it still find the record.</summary>
+public sealed record AliasResponse
+{
+    /// <summary>The old code.</summary>
+    /// <example>612I10001</example>
+    [MaxLength(32)]
+    [RegularExpression("^[A-Za-z0-9]+$")]
+    public required string Code { get; init; }
+
+    /// <summary>First day the code was in use.</summary>
+    public DateOnly? ValidFrom { get; init; }
+
+    /// <summary>Last day the code was the record's own.</summary>
+    public DateOnly? ValidTo { get; init; }
+}
+
+/// <summary>Registrar's recoding: the record gets a new state code; the old one stays an alias.</summary>
+public sealed record RecodeRequest
+{
+    /// <summary>The new state code (upper-case letters and digits), not used by any record or alias of this type.</summary>
+    /// <example>6121BX100</example>
+    [Required]
+    [MaxLength(32)]
+    [RegularExpression("^[A-Z0-9]{3,32}$")]
+    public string? Code { get; init; }
+
+    /// <summary>First day the new code is in use; default today. The old code's alias ends the day before.</summary>
+    /// <example>2027-01-01</example>
+    public DateOnly? ValidFrom { get; init; }
+
+    /// <summary>Note kept in the audit log.</summary>
+    /// <example>Recoded under the 2027 coding rules.</example>
+    [MaxLength(2000)]
+    [RegularExpression(TextRules.MultiLinePattern)]
+    public string? Comment { get; init; }
+}
+
+/// <summary>Where a record stands in its chain of supersessions.</summary>
+public sealed record LineageResponse
+{
+    /// <summary>The record asked about.</summary>
+    public required LineageEntry Record { get; init; }
+
+    /// <summary>Records this one replaced, directly or through others, nearest first.</summary>
+    [MaxLength(100)]
+    public required IReadOnlyList<LineageEntry> Predecessors { get; init; }
+
+    /// <summary>Records that replaced this one, directly or through others, nearest first.</summary>
+    [MaxLength(100)]
+    public required IReadOnlyList<LineageEntry> Successors { get; init; }
+
+    /// <summary>The end of the chain: the record that is current now (this one when nothing replaced it).</summary>
+    public required LineageEntry Current { get; init; }
+}
+
+/// <summary>One record in a lineage.</summary>
+public sealed record LineageEntry
+{
+    /// <summary>The record's id.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>Its state code.</summary>
+    /// <example>6121BX028</example>
+    [MaxLength(32)]
+    [RegularExpression("^[A-Za-z0-9]+$")]
+    public required string Code { get; init; }
+
+    /// <summary>Its status.</summary>
+    public RecordStatus Status { get; init; }
+
+    /// <summary>The code of its successor, when replaced.</summary>
+    [MaxLength(32)]
+    [RegularExpression("^[A-Za-z0-9]+$")]
+    public string? SupersededBy { get; init; }
+
+    /// <summary>Whether its successor gives the same outcome.</summary>
+    public bool? Equivalent { get; init; }
+
+    /// <summary>Steps from the record asked about (0 for itself).</summary>
+    [Range(0, 100)]
+    public int Distance { get; init; }
 }
 
 /// <summary>A change proposed to a registered record; the registered version stays in force until it is approved.</summary>

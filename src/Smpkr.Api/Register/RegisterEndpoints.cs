@@ -62,6 +62,8 @@ public static class RegisterEndpoints
             $"Deregister a {noun} (registrar)", "Ends a registered record with a date and reason, optionally naming its successor. The record and its versions stay readable.");
         MapTransition(group, $"RequestDeregistrationOf{one}", "request-deregistration", RegisterHandlers<TBody>.RequestDeregistration,
             $"Request deregistration of a {noun}", "The owner asks the registrar to deregister a registered record.");
+        MapTransition(group, $"Recode{one}", "recode", RegisterHandlers<TBody>.Recode,
+            $"Give a {noun} a new state code (registrar)", "The old code becomes an alias: lookups by it still find the record, which shows its canonical code.");
         MapTransition(group, $"DiscardChangeOf{one}", "discard-change", RegisterHandlers<TBody>.DiscardChange,
             $"Discard a {noun}'s pending change", "Drops the pending change; the registered version is untouched.");
         group.MapGet("/{id:guid}/versions", RegisterHandlers<TBody>.Versions).WithName($"List{one}Versions")
@@ -70,6 +72,9 @@ public static class RegisterEndpoints
         group.MapGet("/{id:guid}/versions/{number:int}", RegisterHandlers<TBody>.Version).WithName($"Get{one}Version")
             .WithSummary($"Get one version of a {noun}")
             .WithDescription("One registered version with its validity.");
+        group.MapGet("/{id:guid}/lineage", RegisterHandlers<TBody>.Lineage).WithName($"Get{one}Lineage")
+            .WithSummary($"A {noun}'s lineage")
+            .WithDescription("Predecessors and successors through supersededBy, transitively, and the record that is current at the end of the chain: an old code resolves to its current equivalent.");
         group.MapGet("/{id:guid}/audit", RegisterHandlers<TBody>.Audit).WithName($"Get{one}Audit")
             .WithSummary($"A {noun}'s audit trail")
             .WithDescription("Every write and transition of the record, oldest first: its owner, the registrar and auditors may read it.");
@@ -200,8 +205,17 @@ public static class RegisterHandlers<TBody>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<RecordResponse<TBody>>, NotFoundProblem>> GetByCode(
-        [MaxLength(32), RegularExpression("^[A-Za-z0-9]+$")] string code, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
-        RespondRead(http, await records.GetByCodeAsync(code, Caller.From(http), cancellationToken));
+        [MaxLength(32), RegularExpression("^[A-Za-z0-9]+$")] string code, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
+    {
+        var outcome = await records.GetByCodeAsync(code, Caller.From(http), cancellationToken);
+        if (outcome.Value is { Code: { } canonical } && canonical != code)
+        {
+            // Found by an alias: say which code is the record's own.
+            http.Response.Headers.Link = $"</api/v1/{records.Type.Resource}/by-code/{canonical}>; rel=\"canonical\"";
+        }
+
+        return RespondRead(http, outcome);
+    }
 
     /// <param name="id">The record's id.</param>
     /// <param name="ifMatch">The record's current ETag.</param>
@@ -318,6 +332,30 @@ public static class RegisterHandlers<TBody>
         [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
         RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
         Respond(http, await records.RequestDeregistrationAsync(id, request, ifMatch, Caller.From(http), cancellationToken));
+
+    /// <param name="id">The record's id.</param>
+    /// <param name="request">The new code and when it starts.</param>
+    /// <param name="ifMatch">The record's current ETag.</param>
+    /// <param name="idempotencyKey">Makes a retry replay the first response.</param>
+    /// <param name="records">The register machinery.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static async Task<Results<Ok<RecordResponse<TBody>>, ValidationProblem, RegisterProblem>> Recode(
+        Guid id, [FromBody] RecodeRequest request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+        RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken) =>
+        Respond(http, await records.RecodeAsync(id, request, ifMatch, Caller.From(http), cancellationToken));
+
+    /// <param name="id">The record's id.</param>
+    /// <param name="records">The register machinery.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="cancellationToken">Request cancellation.</param>
+    public static async Task<Results<Ok<LineageResponse>, RegisterProblem>> Lineage(
+        Guid id, RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
+    {
+        var outcome = await records.LineageAsync(id, Caller.From(http), cancellationToken);
+        return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
+    }
 
     /// <param name="id">The record's id.</param>
     /// <param name="ifMatch">The record's current ETag.</param>

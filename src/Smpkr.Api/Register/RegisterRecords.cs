@@ -111,7 +111,7 @@ public sealed class RegisterRecords<TBody>(
         var items = new List<RecordResponse<TBody>>(page.Count);
         foreach (var record in page)
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id)));
+            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false));
         }
 
         return new Page<RecordResponse<TBody>>
@@ -401,6 +401,104 @@ public sealed class RegisterRecords<TBody>(
             return null;
         }, cancellationToken, comment: request.Comment);
 
+    public Task<Outcome<RecordResponse<TBody>>> RecodeAsync(Guid id, RecodeRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(id, ifMatch, caller, RecordAction.Recode, async (record, _) =>
+        {
+            var errors = new List<FieldError>();
+            TextRules.Check(errors, "code", request.Code, 32, required: true);
+            if (request.Code is { } newCode && !System.Text.RegularExpressions.Regex.IsMatch(newCode, "^[A-Z0-9]{3,32}$"))
+            {
+                errors.Add(new FieldError("code", "code.format", "Use 3–32 upper-case letters and digits."));
+            }
+
+            TextRules.Check(errors, "comment", request.Comment, 2000, required: false, multiline: true);
+            var from = request.ValidFrom ?? Today;
+            if (record.RegisteredOn is { } registered && from <= registered)
+            {
+                errors.Add(new FieldError("validFrom", "dates.out-of-order", $"The record was registered on {registered:yyyy-MM-dd}; a new code starts after that."));
+            }
+
+            if (errors.Count > 0)
+            {
+                return errors;
+            }
+
+            if (await CodeTakenAsync(request.Code!, cancellationToken))
+            {
+                return [new FieldError("code", "code.taken", $"'{request.Code}' is already a code or alias of a {type.Singular.ToLowerInvariant()}.")];
+            }
+
+            db.RecordAliases.Add(new RecordAlias
+            {
+                ObjectType = type.ObjectType,
+                Code = record.Code!,
+                RecordId = record.Id,
+                ValidFrom = await db.RecordAliases.Where(a => a.RecordId == record.Id).MaxAsync(a => a.ValidTo, cancellationToken) is { } lastEnd
+                    ? lastEnd.AddDays(1)
+                    : record.RegisteredOn,
+                ValidTo = from.AddDays(-1),
+            });
+            record.Code = request.Code;
+            return null;
+        }, cancellationToken, comment: request.Comment);
+
+    /// <summary>Predecessors and successors through supersededBy, transitively, among the records the caller may see.</summary>
+    public async Task<Outcome<LineageResponse>> LineageAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
+        if (record is null || !RecordAccess.CanSee(caller, record))
+        {
+            return NotFound(id.ToString());
+        }
+
+        if (record.Code is null)
+        {
+            return Problem.StateConflict(Http, "A record that was never registered has no lineage.", "lineage.not-registered");
+        }
+
+        // Walks supersededBy both ways; a cycle (which registration rules prevent) stops at 100 steps.
+        var successors = await db.Database.SqlQuery<LineageRow>($"""
+            WITH RECURSIVE chain AS (
+                SELECT r.id, r.code, r.status, r.superseded_by, r.equivalent, 1 AS distance
+                FROM register_records r
+                WHERE r.object_type = {type.ObjectType} AND r.code = {record.SupersededBy}
+                UNION ALL
+                SELECT r.id, r.code, r.status, r.superseded_by, r.equivalent, c.distance + 1
+                FROM register_records r JOIN chain c ON r.code = c.superseded_by AND r.object_type = {type.ObjectType}
+                WHERE c.distance < 100
+            )
+            SELECT id, code, status, superseded_by, equivalent, distance FROM chain
+            """).ToListAsync(cancellationToken);
+        var predecessors = await db.Database.SqlQuery<LineageRow>($"""
+            WITH RECURSIVE chain AS (
+                SELECT r.id, r.code, r.status, r.superseded_by, r.equivalent, 1 AS distance
+                FROM register_records r
+                WHERE r.object_type = {type.ObjectType} AND r.superseded_by = {record.Code}
+                UNION ALL
+                SELECT r.id, r.code, r.status, r.superseded_by, r.equivalent, c.distance + 1
+                FROM register_records r JOIN chain c ON r.superseded_by = c.code AND r.object_type = {type.ObjectType}
+                WHERE c.distance < 100
+            )
+            SELECT id, code, status, superseded_by, equivalent, distance FROM chain
+            """).ToListAsync(cancellationToken);
+        var self = new LineageEntry
+        {
+            Id = record.Id, Code = record.Code, Status = record.Status, SupersededBy = record.SupersededBy, Equivalent = record.Equivalent, Distance = 0,
+        };
+        var after = successors.OrderBy(r => r.Distance).Select(r => r.ToEntry()).ToList();
+        return new LineageResponse
+        {
+            Record = self,
+            Predecessors = predecessors.OrderBy(r => r.Distance).ThenBy(r => r.Code).Select(r => r.ToEntry()).ToList(),
+            Successors = after,
+            Current = after.LastOrDefault() ?? self,
+        };
+    }
+
+    private async Task<bool> CodeTakenAsync(string code, CancellationToken cancellationToken) =>
+        await db.Records.AnyAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
+        || await db.RecordAliases.AnyAsync(a => a.ObjectType == type.ObjectType && a.Code == code, cancellationToken);
+
     /// <summary>The checks a deregistration and a request for one share: a known reason, a short comment, a date after registration.</summary>
     private async Task<ContentCheck> DeregistrationCheckAsync(RegisterRecord record, string? reason, string? comment, DateOnly? date, CancellationToken cancellationToken)
     {
@@ -606,9 +704,7 @@ public sealed class RegisterRecords<TBody>(
             }
 
             var code = prefix + next.ToString($"D{digits}", System.Globalization.CultureInfo.InvariantCulture);
-            var taken = await db.Records.AnyAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
-                || await db.RecordAliases.AnyAsync(a => a.ObjectType == type.ObjectType && a.Code == code, cancellationToken);
-            if (!taken)
+            if (!await CodeTakenAsync(code, cancellationToken))
             {
                 return code;
             }
@@ -696,7 +792,7 @@ public sealed class RegisterRecords<TBody>(
     /// <paramref name="version"/> (a list's preloaded current version) save work the caller already did.
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
-        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null)
+        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true)
     {
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
@@ -735,7 +831,18 @@ public sealed class RegisterRecords<TBody>(
             DeregistrationRequest = internals && record.DeregistrationRequest is not null
                 ? JsonSerializer.Deserialize<DeregistrationRequest>(record.DeregistrationRequest, bodies.Options)
                 : null,
+            Aliases = withAliases && record.WasRegistered ? await AliasesAsync(record, cancellationToken) : null,
         };
+    }
+
+    /// <summary>The record's aliases, those added in this unit of work (a recoding) included.</summary>
+    private async Task<List<AliasResponse>> AliasesAsync(RegisterRecord record, CancellationToken cancellationToken)
+    {
+        var stored = await db.RecordAliases.AsNoTracking().Where(a => a.RecordId == record.Id).ToListAsync(cancellationToken);
+        var added = db.RecordAliases.Local.Where(a => a.RecordId == record.Id && !stored.Any(s => s.Code == a.Code));
+        return stored.Concat(added).OrderBy(a => a.ValidTo)
+            .Select(a => new AliasResponse { Code = a.Code, ValidFrom = a.ValidFrom, ValidTo = a.ValidTo })
+            .ToList();
     }
 
     private PendingChange<TBody>? PendingOf(RegisterRecord record, Caller caller) =>
@@ -747,6 +854,15 @@ public sealed class RegisterRecords<TBody>(
 
     private RegisterProblem NotFound(string id) =>
         Problem.Missing(Http, $"No {type.Singular.ToLowerInvariant()} '{id}' exists for you.", "record.not-found");
+}
+
+/// <summary>One row of a lineage walk.</summary>
+public sealed record LineageRow(Guid Id, string Code, string Status, string? SupersededBy, bool? Equivalent, int Distance)
+{
+    public LineageEntry ToEntry() => new()
+    {
+        Id = Id, Code = Code, Status = Enum.Parse<RecordStatus>(Status), SupersededBy = SupersededBy, Equivalent = Equivalent, Distance = Distance,
+    };
 }
 
 /// <summary>Every sequence number under a code prefix is used; the registrar has to decide what happens next.</summary>
