@@ -5,9 +5,12 @@ using Smpkr.Api.Data;
 using Smpkr.Api.Hosting;
 using Smpkr.Api.Hosting.DevServices;
 using Smpkr.Api.Problems;
+using Smpkr.Api.ProfessionalStandards;
 using Smpkr.Api.Programmes;
 using Smpkr.Api.Providers;
+using Smpkr.Api.Qualifications;
 using Smpkr.Api.Register;
+using Smpkr.Api.VetStandards;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +25,9 @@ builder.AddApiSurface();
 builder.AddRateLimits();
 builder.AddRegister();
 builder.AddProgrammes();
+builder.AddQualifications();
+builder.AddProfessionalStandards();
+builder.AddVetStandards();
 builder.AddHealth();
 
 var app = builder.Build();
@@ -44,6 +50,9 @@ var openData = app.MapOpenDataApi();
 register.MapClassifiers();
 register.MapProviders();
 register.MapProgrammes();
+register.MapQualifications();
+register.MapProfessionalStandards();
+register.MapVetStandards();
 register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();

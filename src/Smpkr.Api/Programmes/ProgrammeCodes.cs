@@ -30,7 +30,7 @@ public sealed class ProgrammeCodes : ICodeStrategy<ProgrammeBody>
     {
         StudyProgramme s => StudyKindPrefix(s.StudyType, s.Cycle, s.Residency == true) + s.FieldGroup + (s.SecondFieldGroup ?? "X"),
         VocationalProgramme v =>
-            (v.Modular == true ? "M" : "P") + LtksDigit(v.LtksLevel) + (v.IscedLevel?[..1] ?? "0") + (v.IscedF is [var first, ..] ? first : "0000"),
+            (v.Modular == true ? "M" : "P") + Levels.Number(v.LtksLevel) + (v.IscedLevel?[..1] ?? "0") + (v.IscedF is [var first, ..] ? first : "0000"),
         GeneralProgramme g => "U" + (g.IscedLevel?[..1] ?? "0"),
         _ => throw new ArgumentOutOfRangeException(nameof(body)),
     };
@@ -72,9 +72,4 @@ public sealed class ProgrammeCodes : ICodeStrategy<ProgrammeBody>
                 $"The code {code} has prefix {registered}; the content now gives {prefix}. Such a change needs a new programme.");
         }
     }
-
-    private static string LtksDigit(string? ltks) => ltks switch
-    {
-        "I" => "1", "II" => "2", "III" => "3", "IV" => "4", "V" => "5", "VI" => "6", "VII" => "7", "VIII" => "8", _ => "0",
-    };
 }

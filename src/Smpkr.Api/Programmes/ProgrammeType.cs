@@ -6,8 +6,6 @@ namespace Smpkr.Api.Programmes;
 /// <summary>Programmes of all three kinds on the register machinery, with their rules in one place.</summary>
 public sealed class ProgrammeType : RegisterType<ProgrammeBody>
 {
-    private static readonly string[] LtksLevels = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
-
     public override string ObjectType => "programme";
 
     public override string Resource => "programmes";
@@ -33,6 +31,9 @@ public sealed class ProgrammeType : RegisterType<ProgrammeBody>
     public override LocalizedTextInput NameOf(ProgrammeBody body) => body.Name ?? new LocalizedTextInput(string.Empty, null);
 
     public override IReadOnlyList<string> CoProvidersOf(ProgrammeBody body) => body.CoProviders ?? [];
+
+    public override IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(ProgrammeBody body) =>
+        body.QualificationCode is { } code ? [("qualificationCode", "qualification", code)] : [];
 
     public override void Check(ProgrammeBody body, ContentCheck check)
     {
@@ -110,7 +111,7 @@ public sealed class ProgrammeType : RegisterType<ProgrammeBody>
             check.Add("secondFieldGroup", "field-group.repeated", "The second field group must differ from the first.");
         }
 
-        CheckLevels(study.LtksLevel, study.EqfLevel, check);
+        Levels.Check(check, study.LtksLevel, study.EqfLevel);
         check.Range("credits", study.Credits, 1, 480);
         check.Name("award", study.Award);
         if (study.Forms is null || study.Forms.Count == 0)
@@ -143,7 +144,7 @@ public sealed class ProgrammeType : RegisterType<ProgrammeBody>
     {
         check.Required("modular", vocational.Modular);
         check.InClassifier("purpose", vocational.Purpose, "KL_PM_PASKIRTIS");
-        CheckLevels(vocational.LtksLevel, vocational.EqfLevel, check);
+        Levels.Check(check, vocational.LtksLevel, vocational.EqfLevel);
         if (vocational.LtksLevel is not null && vocational.LtksLevel is not ("II" or "III" or "IV" or "V"))
         {
             check.Add("ltksLevel", "ltks.not-for-vet", "VET programmes are at LTKS levels II–V.");
@@ -170,17 +171,6 @@ public sealed class ProgrammeType : RegisterType<ProgrammeBody>
         }
 
         CheckApproval(vocational.Approval, check);
-    }
-
-    private static void CheckLevels(string? ltks, int? eqf, ContentCheck check)
-    {
-        check.InClassifier("ltksLevel", ltks, "KL_LTKS");
-        check.Range("eqfLevel", eqf, 1, 8);
-        var ltksNumber = Array.IndexOf(LtksLevels, ltks) + 1;
-        if (ltksNumber > 0 && eqf is { } e && e != ltksNumber)
-        {
-            check.Add("eqfLevel", "level.eqf-mismatch", $"LTKS level {ltks} corresponds to EQF level {ltksNumber}, not {e}.");
-        }
     }
 
     private static void CheckDuration(string path, Duration? duration, ContentCheck check)

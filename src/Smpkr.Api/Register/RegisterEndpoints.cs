@@ -20,7 +20,7 @@ public static class RegisterEndpoints
     {
         var group = api.MapGroup("/" + type.Resource).WithTags(plural);
         var one = type.Singular;
-        var noun = one.ToLowerInvariant();
+        var noun = type.Noun;
         group.MapGet("/", RegisterHandlers<TBody>.List).WithName($"List{plural}")
             .WithSummary($"List {type.Resource}")
             .WithDescription($"The {type.Resource} the caller may see, filtered and keyset-paginated: providers see their own and every registered one.");

@@ -68,7 +68,7 @@ public sealed class RegisterRecords<TBody>(
                       select r).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         return record is not null && RecordAccess.CanSee(caller, record)
             ? await ToResponseAsync(record, caller, cancellationToken)
-            : Problem.Missing(Http, $"No {type.Singular.ToLowerInvariant()} has the code or alias '{code}'.", "record.not-found");
+            : Problem.Missing(Http, $"No {type.Noun} has the code or alias '{code}'.", "record.not-found");
     }
 
     public async Task<Page<RecordResponse<TBody>>> ListAsync(RecordFilter filter, Caller caller, CancellationToken cancellationToken)
@@ -364,7 +364,7 @@ public sealed class RegisterRecords<TBody>(
                     r => r.ObjectType == type.ObjectType && r.Code == successor && r.Status == RecordStatus.Registered, cancellationToken);
                 if (!exists)
                 {
-                    check.Add("supersededBy", "superseded-by.unknown", $"'{successor}' is not another registered {type.Singular.ToLowerInvariant()}.");
+                    check.Add("supersededBy", "superseded-by.unknown", $"'{successor}' is not another registered {type.Noun}.");
                 }
             }
             else if (request.Equivalent is not null)
@@ -425,7 +425,7 @@ public sealed class RegisterRecords<TBody>(
 
             if (await CodeTakenAsync(request.Code!, cancellationToken))
             {
-                return [new FieldError("code", "code.taken", $"'{request.Code}' is already a code or alias of a {type.Singular.ToLowerInvariant()}.")];
+                return [new FieldError("code", "code.taken", $"'{request.Code}' is already a code or alias of a {type.Noun}.")];
             }
 
             db.RecordAliases.Add(new RecordAlias
@@ -665,6 +665,20 @@ public sealed class RegisterRecords<TBody>(
             errors.AddRange(type.Codes.Contradictions(code, body).Select(c => new FieldError(c.Path, c.Code, c.Message)));
         }
 
+        foreach (var (path, objectType, linked) in type.LinksOf(body))
+        {
+            if (!await db.Records.AnyAsync(r => r.ObjectType == objectType && r.Code == linked && r.Status == RecordStatus.Registered, cancellationToken))
+            {
+                errors.Add(new FieldError(path, "link.not-registered", $"No registered {objectType.Replace('-', ' ')} has the code '{linked}'."));
+            }
+        }
+
+        if (record?.Code is null && type.Codes.FixedCodeFor(body) is { } fixedCode
+            && await db.Records.AnyAsync(r => r.ObjectType == type.ObjectType && r.Code == fixedCode && r.Id != (record == null ? Guid.Empty : record.Id), cancellationToken))
+        {
+            errors.Add(new FieldError("code", "code.taken", $"'{fixedCode}' is already the code of another {type.Noun}."));
+        }
+
         var coProviders = type.CoProvidersOf(body);
         if (coProviders.Count > 0)
         {
@@ -686,6 +700,11 @@ public sealed class RegisterRecords<TBody>(
     /// </summary>
     private async Task<string> AllocateCodeAsync(TBody body, CancellationToken cancellationToken)
     {
+        if (type.Codes.FixedCodeFor(body) is { } fixedCode)
+        {
+            return fixedCode;
+        }
+
         var prefix = type.Codes.PrefixFor(body);
         var digits = type.Codes.SequenceDigitsFor(body);
         var max = (int)Math.Pow(10, digits) - 1;
@@ -853,7 +872,7 @@ public sealed class RegisterRecords<TBody>(
     private string LocationOf(RegisterRecord record) => $"/api/v1/{type.Resource}/{record.Id}";
 
     private RegisterProblem NotFound(string id) =>
-        Problem.Missing(Http, $"No {type.Singular.ToLowerInvariant()} '{id}' exists for you.", "record.not-found");
+        Problem.Missing(Http, $"No {type.Noun} '{id}' exists for you.", "record.not-found");
 }
 
 /// <summary>One row of a lineage walk.</summary>

@@ -14,8 +14,11 @@ public abstract class RegisterType<TBody>
     /// <summary>The path segment, e.g. <c>programmes</c>.</summary>
     public abstract string Resource { get; }
 
-    /// <summary>Singular name for operation ids and messages, e.g. <c>Programme</c>.</summary>
+    /// <summary>Singular name for operation ids, e.g. <c>Programme</c>.</summary>
     public abstract string Singular { get; }
+
+    /// <summary>The object's name in messages, e.g. <c>programme</c>.</summary>
+    public virtual string Noun => Singular.ToLowerInvariant();
 
     /// <summary>The role that owns such objects (programmes: provider; qualifications: standards body).</summary>
     public abstract string OwnerRole { get; }
@@ -34,6 +37,9 @@ public abstract class RegisterType<TBody>
 
     /// <summary>Adds every broken rule of <paramref name="body"/> to <paramref name="check"/>.</summary>
     public abstract void Check(TBody body, ContentCheck check);
+
+    /// <summary>The registered objects the body refers to, checked to exist: (path, object type, code).</summary>
+    public virtual IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(TBody body) => [];
 }
 
 /// <summary>
@@ -47,6 +53,9 @@ public interface ICodeStrategy<in TBody>
 
     /// <summary>The prefix of the code this body gets at registration.</summary>
     string PrefixFor(TBody body);
+
+    /// <summary>A code the body brings with it (an imported legacy code), used as it is instead of a new one.</summary>
+    string? FixedCodeFor(TBody body) => null;
 
     /// <summary>Broken rules when a change would make the registered code contradict the content.</summary>
     IEnumerable<(string Path, string Code, string Message)> Contradictions(string code, TBody body);
