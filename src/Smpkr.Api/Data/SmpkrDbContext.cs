@@ -17,6 +17,7 @@ public sealed class SmpkrDbContext(DbContextOptions<SmpkrDbContext> options) : D
     public DbSet<RegisterRecord> Records => Set<RegisterRecord>();
     public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
     public DbSet<RecordAlias> RecordAliases => Set<RecordAlias>();
+    public DbSet<RecordLink> RecordLinks => Set<RecordLink>();
     public DbSet<CodeSequence> CodeSequences => Set<CodeSequence>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotentResponse> IdempotentResponses => Set<IdempotentResponse>();

@@ -284,6 +284,10 @@ public sealed record DeregisterRequest
     /// <summary>Whether the successor gives the same outcome; required with supersededBy, omitted without it.</summary>
     public bool? Equivalent { get; init; }
 
+    /// <summary>Deregister even though registered objects still refer to this one (the registrar's explicit decision, recorded in the audit log).</summary>
+    /// <example>false</example>
+    public bool? DespiteReferences { get; init; }
+
     /// <summary>Note kept in the audit log.</summary>
     /// <example>The provider no longer offers the programme.</example>
     [MaxLength(2000)]

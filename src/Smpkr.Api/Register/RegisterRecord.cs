@@ -122,3 +122,19 @@ public sealed class CodeSequence
 
     public int LastValue { get; set; }
 }
+
+/// <summary>
+/// A reference from a record's version in force to another registered object (a programme's
+/// qualification, a qualification's standard), kept so that deregistering the target can find
+/// who still depends on it.
+/// </summary>
+public sealed class RecordLink
+{
+    public Guid RecordId { get; init; }
+
+    public required string Path { get; init; }
+
+    public required string TargetType { get; init; }
+
+    public required string TargetCode { get; init; }
+}

@@ -257,10 +257,10 @@ public sealed class RegisterRecords<TBody>(
     }
 
     public Task<Outcome<RecordResponse<TBody>>> ReplaceAsync(Guid id, JsonObject json, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
-        WriteAsync(id, ifMatch, caller, RecordAction.Edit, (record, _) => EditAsync(record, _ => json, caller, cancellationToken), cancellationToken);
+        WriteAsync(id, ifMatch, caller, RecordAction.Edit, async (record, _) => await EditAsync(record, _ => json, caller, cancellationToken) is { } errors ? (Outcome<bool>?)errors : null, cancellationToken);
 
     public Task<Outcome<RecordResponse<TBody>>> PatchAsync(Guid id, JsonObject patch, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
-        WriteAsync(id, ifMatch, caller, RecordAction.Edit, (record, _) => EditAsync(record, current => RegisterBodies.MergePatchInto(current, patch) as JsonObject ?? [], caller, cancellationToken), cancellationToken);
+        WriteAsync(id, ifMatch, caller, RecordAction.Edit, async (record, _) => await EditAsync(record, current => RegisterBodies.MergePatchInto(current, patch) as JsonObject ?? [], caller, cancellationToken) is { } errors ? (Outcome<bool>?)errors : null, cancellationToken);
 
     public Task<Outcome<RecordResponse<TBody>>> SubmitAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.Submit, async (record, _) =>
@@ -278,14 +278,14 @@ public sealed class RegisterRecords<TBody>(
         }, cancellationToken);
 
     public Task<Outcome<RecordResponse<TBody>>> WithdrawAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
-        WriteAsync(id, ifMatch, caller, RecordAction.Withdraw, (_, _) => Task.FromResult<List<FieldError>?>(null), cancellationToken);
+        WriteAsync(id, ifMatch, caller, RecordAction.Withdraw, (_, _) => Task.FromResult<Outcome<bool>?>(null), cancellationToken);
 
     public Task<Outcome<RecordResponse<TBody>>> DiscardChangeAsync(Guid id, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.DiscardChange, (record, _) =>
         {
             record.Working = null;
             record.ReturnComment = null;
-            return Task.FromResult<List<FieldError>?>(null);
+            return Task.FromResult<Outcome<bool>?>(null);
         }, cancellationToken);
 
     public Task<Outcome<RecordResponse<TBody>>> ReturnAsync(Guid id, ReturnRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
@@ -295,12 +295,12 @@ public sealed class RegisterRecords<TBody>(
             TextRules.Check(errors, "comment", request.Comment, 2000, required: true, multiline: true);
             if (errors.Count > 0)
             {
-                return Task.FromResult<List<FieldError>?>(errors);
+                return Task.FromResult<Outcome<bool>?>(errors);
             }
 
             record.ReturnComment = request.Comment;
-            return Task.FromResult<List<FieldError>?>(null);
-        }, cancellationToken, comment: request.Comment);
+            return Task.FromResult<Outcome<bool>?>(null);
+        }, cancellationToken, comment: () => request.Comment);
 
     public Task<Outcome<RecordResponse<TBody>>> ApproveAsync(Guid id, ApproveRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.Approve, async (record, now) =>
@@ -339,6 +339,7 @@ public sealed class RegisterRecords<TBody>(
                 ValidFrom = validFrom,
                 RecordedAt = now,
             });
+            await ReplaceLinksAsync(record, body, cancellationToken);
             var name = type.NameOf(body);
             record.CurrentVersion = version;
             record.LastChangedOn = Today;
@@ -349,10 +350,12 @@ public sealed class RegisterRecords<TBody>(
             record.Working = null;
             record.ReturnComment = null;
             return null;
-        }, cancellationToken, comment: request.Comment);
+        }, cancellationToken, comment: () => request.Comment);
 
-    public Task<Outcome<RecordResponse<TBody>>> DeregisterAsync(Guid id, DeregisterRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
-        WriteAsync(id, ifMatch, caller, RecordAction.Deregister, async (record, _) =>
+    public Task<Outcome<RecordResponse<TBody>>> DeregisterAsync(Guid id, DeregisterRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken)
+    {
+        string? despite = null;
+        return WriteAsync(id, ifMatch, caller, RecordAction.Deregister, async (record, _) =>
         {
             var date = request.Date ?? Today;
             var check = await DeregistrationCheckAsync(record, request.Reason, request.Comment, date, cancellationToken);
@@ -377,6 +380,22 @@ public sealed class RegisterRecords<TBody>(
                 return check.Errors;
             }
 
+            var referrers = await ReferrersAsync(record, cancellationToken);
+            if (referrers.Count > 0 && request.DespiteReferences != true)
+            {
+                var problem = Problem.StateConflict(Http,
+                    $"Registered objects still refer to {record.Code}: {string.Join(", ", referrers.Take(20))}{(referrers.Count > 20 ? ", …" : string.Empty)}. " +
+                    "Deregister or change them first, or send despiteReferences: true to deregister anyway.",
+                    "deregistration.referenced");
+                problem.Value.Extensions["referrers"] = referrers;
+                return problem;
+            }
+
+            if (referrers.Count > 0)
+            {
+                despite = $"Deregistered despite references from: {string.Join(", ", referrers)}.";
+            }
+
             record.DeregisteredOn = date;
             record.DeregistrationReason = request.Reason;
             record.SupersededBy = request.SupersededBy;
@@ -385,7 +404,8 @@ public sealed class RegisterRecords<TBody>(
             record.ReturnComment = null;
             record.DeregistrationRequest = null;
             return null;
-        }, cancellationToken, comment: request.Comment);
+        }, cancellationToken, comment: () => string.Join(" ", new[] { request.Comment, despite }.Where(c => c is not null)) is { Length: > 0 } note ? note : null);
+    }
 
     public Task<Outcome<RecordResponse<TBody>>> RequestDeregistrationAsync(Guid id, DeregistrationRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.RequestDeregistration, async (record, _) =>
@@ -399,7 +419,7 @@ public sealed class RegisterRecords<TBody>(
 
             record.DeregistrationRequest = JsonSerializer.Serialize(request, bodies.Options);
             return null;
-        }, cancellationToken, comment: request.Comment);
+        }, cancellationToken, comment: () => request.Comment);
 
     public Task<Outcome<RecordResponse<TBody>>> RecodeAsync(Guid id, RecodeRequest request, string? ifMatch, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(id, ifMatch, caller, RecordAction.Recode, async (record, _) =>
@@ -425,7 +445,7 @@ public sealed class RegisterRecords<TBody>(
 
             if (await CodeTakenAsync(request.Code!, cancellationToken))
             {
-                return [new FieldError("code", "code.taken", $"'{request.Code}' is already a code or alias of a {type.Noun}.")];
+                return new List<FieldError> { new("code", "code.taken", $"'{request.Code}' is already a code or alias of a {type.Noun}.") };
             }
 
             db.RecordAliases.Add(new RecordAlias
@@ -440,7 +460,7 @@ public sealed class RegisterRecords<TBody>(
             });
             record.Code = request.Code;
             return null;
-        }, cancellationToken, comment: request.Comment);
+        }, cancellationToken, comment: () => request.Comment);
 
     /// <summary>Predecessors and successors through supersededBy, transitively, among the records the caller may see.</summary>
     public async Task<Outcome<LineageResponse>> LineageAsync(Guid id, Caller caller, CancellationToken cancellationToken)
@@ -499,6 +519,30 @@ public sealed class RegisterRecords<TBody>(
         await db.Records.AnyAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
         || await db.RecordAliases.AnyAsync(a => a.ObjectType == type.ObjectType && a.Code == code, cancellationToken);
 
+    /// <summary>The links of the version now in force replace the record's previous ones.</summary>
+    private async Task ReplaceLinksAsync(RegisterRecord record, TBody body, CancellationToken cancellationToken)
+    {
+        await db.RecordLinks.Where(l => l.RecordId == record.Id).ExecuteDeleteAsync(cancellationToken);
+        db.RecordLinks.AddRange(type.LinksOf(body).Select(link => new RecordLink
+        {
+            RecordId = record.Id, Path = link.Path, TargetType = link.ObjectType, TargetCode = link.Code,
+        }));
+    }
+
+    /// <summary>Registered records whose version in force refers to this record by its code or an alias.</summary>
+    private async Task<List<string>> ReferrersAsync(RegisterRecord record, CancellationToken cancellationToken)
+    {
+        var codes = await db.RecordAliases.Where(a => a.RecordId == record.Id).Select(a => a.Code).ToListAsync(cancellationToken);
+        codes.Add(record.Code!);
+        return await (from link in db.RecordLinks
+                      join referrer in db.Records on link.RecordId equals referrer.Id
+                      where link.TargetType == type.ObjectType && codes.Contains(link.TargetCode) && referrer.Status == RecordStatus.Registered
+                      orderby referrer.ObjectType, referrer.Code
+                      select referrer.ObjectType + " " + referrer.Code)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>The checks a deregistration and a request for one share: a known reason, a short comment, a date after registration.</summary>
     private async Task<ContentCheck> DeregistrationCheckAsync(RegisterRecord record, string? reason, string? comment, DateOnly? date, CancellationToken cancellationToken)
     {
@@ -520,7 +564,7 @@ public sealed class RegisterRecords<TBody>(
         {
             deleted = await ToResponseAsync(record, caller, cancellationToken);
             db.Records.Remove(record);
-            return null;
+            return (Outcome<bool>?)null;
         }, cancellationToken);
         return outcome.Value is null ? outcome : deleted!;
     }
@@ -532,9 +576,9 @@ public sealed class RegisterRecords<TBody>(
         string? ifMatch,
         Caller caller,
         RecordAction action,
-        Func<RegisterRecord, DateTimeOffset, Task<List<FieldError>?>> apply,
+        Func<RegisterRecord, DateTimeOffset, Task<Outcome<bool>?>> apply,
         CancellationToken cancellationToken,
-        string? comment = null)
+        Func<string?>? comment = null)
     {
         // A batch runs many writes in its own transaction; alone, a write is its own transaction.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
@@ -579,16 +623,23 @@ public sealed class RegisterRecords<TBody>(
 
         var before = AuditView(record, await StateAsync(record, cancellationToken));
         var now = clock.GetUtcNow();
-        var errors = await apply(record, now);
-        if (errors is { Count: > 0 })
+        if (await apply(record, now) is { } refused)
         {
-            return errors;
+            if (refused.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            if (refused.Errors is { Count: > 0 } errors)
+            {
+                return errors.ToList();
+            }
         }
 
         var verb = Lifecycle.Verb(action);
         if (action == RecordAction.Delete)
         {
-            Audit(record, caller, verb, JsonDiff.Changes(before, null), comment, now);
+            Audit(record, caller, verb, JsonDiff.Changes(before, null), comment?.Invoke(), now);
             await SaveAsync(StatusCodes.Status200OK, null, null, null, now, cancellationToken);
             await CommitAsync(transaction, cancellationToken);
             return new RecordResponse<TBody> { Owner = record.Owner };
@@ -598,7 +649,7 @@ public sealed class RegisterRecords<TBody>(
         record.PendingStatus = next.Pending;
         record.Revision++;
         record.UpdatedAt = now;
-        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment, now);
+        Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment?.Invoke(), now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
         await CommitAsync(transaction, cancellationToken);

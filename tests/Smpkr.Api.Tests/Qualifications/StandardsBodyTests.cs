@@ -82,6 +82,50 @@ public sealed class StandardsBodyTests : ApiTest
         Assert.That(deregistered["status"]!.GetValue<string>(), Is.EqualTo("deregistered"));
     }
 
+    [Test]
+    public async Task Deregistering_a_referenced_qualification_is_refused_unless_the_registrar_insists()
+    {
+        var qualification = await RegisterAsync("qualifications", Qualification(null));
+        var programme = Samples.Vocational();
+        programme["qualificationCode"] = qualification["code"]!.GetValue<string>();
+        var vet = new ProgrammeClient(Provider(TestTokens.VetProviderCode));
+        var draft = await vet.CreateAsync(programme);
+        var registered = await new ProgrammeClient(Registrar()).TransitionOkAsync(draft, "approve");
+
+        var refused = await SendRawAsync(Registrar(), $"/api/v1/qualifications/{qualification["id"]}/deregister", qualification,
+            new JsonObject { ["reason"] = "legal-basis-repealed" });
+        var problem = await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("deregistration.referenced"));
+            Assert.That(problem.GetProperty("referrers")[0].GetString(), Is.EqualTo($"programme {registered["code"]}"));
+        });
+
+        var forced = await SendAsync(Registrar(), HttpMethod.Post, $"/api/v1/qualifications/{qualification["id"]}/deregister", qualification,
+            new JsonObject { ["reason"] = "legal-basis-repealed", ["despiteReferences"] = true });
+        Assert.That(forced["status"]!.GetValue<string>(), Is.EqualTo("deregistered"));
+        var audit = (await Registrar().GetFromJsonAsync<JsonObject>($"/api/v1/qualifications/{qualification["id"]}/audit"))!["items"]!.AsArray();
+        Assert.That(audit.Last()!["comment"]!.GetValue<string>(), Does.Contain($"despite references from: programme {registered["code"]}"));
+    }
+
+    [Test]
+    public async Task A_programme_no_longer_referring_frees_the_qualification()
+    {
+        var qualification = await RegisterAsync("qualifications", Qualification(null));
+        var programme = Samples.Vocational();
+        programme["qualificationCode"] = qualification["code"]!.GetValue<string>();
+        var vet = new ProgrammeClient(Provider(TestTokens.VetProviderCode));
+        var registered = await new ProgrammeClient(Registrar()).TransitionOkAsync(await vet.CreateAsync(programme), "approve");
+        programme.Remove("qualificationCode");
+        var pending = await ProgrammeClient.ExpectAsync(await vet.ReplaceAsync(registered, programme), HttpStatusCode.OK);
+        await new ProgrammeClient(Registrar()).TransitionOkAsync(pending, "approve", new JsonObject { ["validFrom"] = "2030-01-01" });
+
+        var done = await SendAsync(Registrar(), HttpMethod.Post, $"/api/v1/qualifications/{qualification["id"]}/deregister", qualification,
+            new JsonObject { ["reason"] = "legal-basis-repealed" });
+
+        Assert.That(done["status"]!.GetValue<string>(), Is.EqualTo("deregistered"));
+    }
+
     [TestCase("qualifications")]
     [TestCase("professional-standards")]
     [TestCase("vet-standards")]
@@ -123,6 +167,13 @@ public sealed class StandardsBodyTests : ApiTest
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Samples.Json(body) };
         request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ProgrammeClient.ETag(record)));
         return await ProgrammeClient.ExpectAsync(await client.SendAsync(request), HttpStatusCode.OK);
+    }
+
+    private static async Task<HttpResponseMessage> SendRawAsync(HttpClient client, string path, JsonObject record, JsonObject body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Samples.Json(body) };
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ProgrammeClient.ETag(record)));
+        return await client.SendAsync(request);
     }
 
     private static JsonObject Standard(string name) => new()

@@ -57,6 +57,19 @@ internal sealed class RecordAliasConfiguration : IEntityTypeConfiguration<Record
     }
 }
 
+internal sealed class RecordLinkConfiguration : IEntityTypeConfiguration<RecordLink>
+{
+    public void Configure(EntityTypeBuilder<RecordLink> builder)
+    {
+        builder.HasKey(l => new { l.RecordId, l.Path });
+        builder.Property(l => l.Path).HasMaxLength(200);
+        builder.Property(l => l.TargetType).HasMaxLength(32);
+        builder.Property(l => l.TargetCode).HasMaxLength(32);
+        builder.HasIndex(l => new { l.TargetType, l.TargetCode });
+        builder.HasOne<RegisterRecord>().WithMany().HasForeignKey(l => l.RecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class CodeSequenceConfiguration : IEntityTypeConfiguration<CodeSequence>
 {
     public void Configure(EntityTypeBuilder<CodeSequence> builder)

@@ -385,6 +385,38 @@ namespace Smpkr.Api.Data.Migrations
                     b.ToTable("record_aliases", (string)null);
                 });
 
+            modelBuilder.Entity("Smpkr.Api.Register.RecordLink", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("path");
+
+                    b.Property<string>("TargetCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("target_code");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("target_type");
+
+                    b.HasKey("RecordId", "Path")
+                        .HasName("pk_record_links");
+
+                    b.HasIndex("TargetType", "TargetCode")
+                        .HasDatabaseName("ix_record_links_target_type_target_code");
+
+                    b.ToTable("record_links", (string)null);
+                });
+
             modelBuilder.Entity("Smpkr.Api.Register.RecordVersion", b =>
                 {
                     b.Property<Guid>("RecordId")
@@ -572,6 +604,16 @@ namespace Smpkr.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_record_aliases_records_record_id");
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Register.RecordLink", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_record_links_records_record_id");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Register.RecordVersion", b =>
