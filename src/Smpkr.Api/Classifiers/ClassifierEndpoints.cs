@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Smpkr.Api.Audit;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Data;
 using Smpkr.Api.Problems;
@@ -36,6 +37,7 @@ public static class ClassifierEndpoints
             .RequireAuthorization(Policies.Registrar)
             .WithSummary("Add a classifier item (registrar)")
             .WithDescription("Adds an item to a classifier. The code must be new to the classifier and the parent, when given, must exist in it.");
+        group.MapClassifierManagement();
     }
 
     public static void MapPublishedClassifiers(this RouteGroupBuilder openData)
@@ -58,11 +60,13 @@ public static class ClassifierEndpoints
     /// <param name="abbreviation">The classifier's abbreviation, e.g. <c>KL_STUDIJU_KRYPTYS</c>.</param>
     /// <param name="item">The new item.</param>
     /// <param name="db">The register database.</param>
+    /// <param name="catalog">The classifier cache to refresh.</param>
+    /// <param name="clock">The clock.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Created<ClassifierItemResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> AddClassifierItem(
         [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
-        [FromBody] NewClassifierItem item, SmpkrDbContext db, HttpContext http, CancellationToken cancellationToken)
+        [FromBody] NewClassifierItem item, SmpkrDbContext db, ClassifierCatalog catalog, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = ClassifierRules.Check(item);
         if (errors.Count > 0)
@@ -95,9 +99,13 @@ public static class ClassifierEndpoints
             Position = (await items.MaxAsync(i => (int?)i.Position, cancellationToken) ?? 0) + 1,
         };
         db.ClassifierItems.Add(entity);
+        AuditLog.Append(db, Caller.From(http), clock.GetUtcNow(), "create", "classifier-item", null,
+            JsonDiff.Changes(null, new System.Text.Json.Nodes.JsonObject { ["code"] = entity.Code, ["nameLt"] = entity.NameLt, ["nameEn"] = entity.NameEn }),
+            comment: $"{abbreviation} {entity.Code}");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            catalog.Invalidate();
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

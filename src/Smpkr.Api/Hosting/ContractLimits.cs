@@ -27,6 +27,21 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
+        // A text body (a CSV file) is as long as the request limit allows; a CSV starts with its header.
+        foreach (var (mediaType, content) in operation.RequestBody?.Content ?? new Dictionary<string, IOpenApiMediaType>())
+        {
+            if (content.Schema is OpenApiSchema { Type: JsonSchemaType.String } text)
+            {
+                text.MaxLength = (int)(context.ApiDescription.ActionDescriptor.EndpointMetadata
+                    .OfType<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>().LastOrDefault()?.MaxRequestBodySize
+                    ?? RequestLimits.DefaultMaxRequestBodyBytes);
+                if (mediaType == Classifiers.ClassifierManagement.CsvMediaType)
+                {
+                    text.Pattern = "^" + string.Join(',', Classifiers.ClassifierCsv.ItemHeader);
+                }
+            }
+        }
+
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.Schema is not OpenApiSchema schema)
