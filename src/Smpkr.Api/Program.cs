@@ -1,3 +1,4 @@
+using Smpkr.Api.Accreditations;
 using Smpkr.Api.Audit;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Classifiers;
@@ -50,6 +51,7 @@ var openData = app.MapOpenDataApi();
 register.MapClassifiers();
 register.MapProviders();
 register.MapProgrammes();
+register.MapAccreditations();
 register.MapQualifications();
 register.MapProfessionalStandards();
 register.MapVetStandards();

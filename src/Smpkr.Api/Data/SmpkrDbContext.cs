@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Smpkr.Api.Accreditations;
 using Smpkr.Api.Audit;
 using Smpkr.Api.Classifiers;
 using Smpkr.Api.Data.Seed;
@@ -18,6 +19,7 @@ public sealed class SmpkrDbContext(DbContextOptions<SmpkrDbContext> options) : D
     public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
     public DbSet<RecordAlias> RecordAliases => Set<RecordAlias>();
     public DbSet<RecordLink> RecordLinks => Set<RecordLink>();
+    public DbSet<Accreditation> Accreditations => Set<Accreditation>();
     public DbSet<CodeSequence> CodeSequences => Set<CodeSequence>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotentResponse> IdempotentResponses => Set<IdempotentResponse>();

@@ -22,6 +22,58 @@ namespace Smpkr.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Smpkr.Api.Accreditations.Accreditation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("DecidedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("decided_on");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("DecisionNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("decision_number");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("programme_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Scores")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("scores");
+
+                    b.Property<DateOnly?>("ValidUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_accreditations");
+
+                    b.HasIndex("ValidUntil")
+                        .HasDatabaseName("ix_accreditations_valid_until");
+
+                    b.HasIndex("ProgrammeId", "DecidedOn")
+                        .HasDatabaseName("ix_accreditations_programme_id_decided_on");
+
+                    b.ToTable("accreditations", (string)null);
+                });
+
             modelBuilder.Entity("Smpkr.Api.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -578,6 +630,16 @@ namespace Smpkr.Api.Data.Migrations
                         .HasDatabaseName("ix_register_records_object_type_status_id");
 
                     b.ToTable("register_records", (string)null);
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Accreditations.Accreditation", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_accreditations_records_programme_id");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.ClassifierItem", b =>
