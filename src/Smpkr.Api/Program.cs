@@ -11,6 +11,7 @@ using Smpkr.Api.Programmes;
 using Smpkr.Api.Providers;
 using Smpkr.Api.Qualifications;
 using Smpkr.Api.Register;
+using Smpkr.Api.SampleData;
 using Smpkr.Api.VetStandards;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Smpkr.Api.Auth;
@@ -11,7 +10,7 @@ namespace Smpkr.Api.Programmes;
 /// A realistic sample register for the run command: a few hundred programmes of all three kinds
 /// from the seeded providers, taken through the real lifecycle (so codes, versions, pending changes,
 /// returns, deregistrations and the audit trail are all genuine). Deterministic; loaded once, in
-/// Development, into an empty register (<c>DevServices:SampleData</c>, default true).
+/// Development, into an empty register, by <see cref="SampleData.SampleRegister"/>.
 /// </summary>
 public static class SampleProgrammes
 {
@@ -47,26 +46,6 @@ public static class SampleProgrammes
         ("Vidurinio ugdymo bendroji programa", "upper-secondary", "344", 2),
         ("Suaugusiųjų vidurinio ugdymo programa", "upper-secondary", "344", 3),
     ];
-
-    public static async Task LoadSampleRegisterAsync(this WebApplication app)
-    {
-        if (!app.Environment.IsDevelopment() || !app.Configuration.GetValue("DevServices:SampleData", true))
-        {
-            return;
-        }
-
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            if (await scope.ServiceProvider.GetRequiredService<SmpkrDbContext>().Records.AnyAsync(app.Lifetime.ApplicationStopping))
-            {
-                return;
-            }
-        }
-
-        var watch = Stopwatch.StartNew();
-        var count = await LoadAsync(app.Services, app.Lifetime.ApplicationStopping);
-        app.Logger.LogInformation("Loaded a sample register of {Count} programmes in {Seconds:F1} s", count, watch.Elapsed.TotalSeconds);
-    }
 
     public static async Task<int> LoadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Smpkr.Api.Data;
-using Smpkr.Api.Programmes;
+using Smpkr.Api.SampleData;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Tests.Programmes;
@@ -13,12 +13,23 @@ public sealed class SampleProgrammesTests : ApiTest
     public async Task The_sample_register_has_all_kinds_states_and_versions()
     {
         _ = App.Server;
-        var loaded = await SampleProgrammes.LoadAsync(App.Services, CancellationToken.None);
+        var (objects, loaded) = await SampleRegister.LoadAsync(App.Services, CancellationToken.None);
 
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
-        var records = await db.Records.AsNoTracking().ToListAsync();
+        var all = await db.Records.AsNoTracking().ToListAsync();
+        var records = all.Where(r => r.ObjectType == "programme").ToList();
         var secondVersions = await db.RecordVersions.CountAsync(v => v.Version == 2);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(all, Has.Count.EqualTo(objects));
+            Assert.That(all.Select(r => r.ObjectType).Distinct(), Is.EquivalentTo(new[] { "programme", "qualification", "professional-standard", "vet-standard" }));
+            Assert.That(all.Where(r => r.ObjectType == "vet-standard").Select(r => r.Code), Has.All.Match("^352110[0-9]$"));
+            Assert.That(await db.Accreditations.CountAsync(), Is.GreaterThan(10));
+            Assert.That(await db.RecordAliases.CountAsync(), Is.EqualTo(1), "one recoded programme");
+            Assert.That(records.Count(r => r.SupersededBy is not null), Is.EqualTo(1), "one superseded programme");
+            Assert.That(await db.RecordLinks.CountAsync(l => l.TargetType == "professional-standard"), Is.EqualTo(5));
+        });
         Assert.Multiple(() =>
         {
             Assert.That(loaded, Is.GreaterThan(200));
