@@ -15,8 +15,6 @@ namespace Smpkr.Api.Accreditations;
 /// <summary>Accreditation decisions on study programmes: the accreditor records them, everyone who sees the programme reads them.</summary>
 public static class AccreditationEndpoints
 {
-    private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
-
     public static void MapAccreditations(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/programmes/{id:guid}/accreditations").WithTags("Accreditations");
@@ -42,7 +40,7 @@ public static class AccreditationEndpoints
         Guid id, [FromBody] AccreditationInput input, SmpkrDbContext db, RegisterBodies bodies, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
-        var today = Today(clock);
+        var today = clock.TodayInLithuania();
         var errors = Check(input, today);
         if (errors.Count > 0)
         {
@@ -95,7 +93,7 @@ public static class AccreditationEndpoints
             return Problem.NotFound(http, $"No programme '{id}' exists for you.", "record.not-found");
         }
 
-        var today = Today(clock);
+        var today = clock.TodayInLithuania();
         var history = (await db.Accreditations.AsNoTracking().Where(a => a.ProgrammeId == id)
                 .OrderByDescending(a => a.DecidedOn).ThenByDescending(a => a.RecordedAt).ToListAsync(cancellationToken))
             .Select(a => Response(a, bodies, today)).ToList();
@@ -116,7 +114,7 @@ public static class AccreditationEndpoints
             return ValidationProblems.Result(http, [new FieldError("withinDays", "value.out-of-range", "Use 0–3650.")]);
         }
 
-        var today = Today(clock);
+        var today = clock.TodayInLithuania();
         var horizon = today.AddDays(withinDays ?? 90);
         var latest = await (from a in db.Accreditations.AsNoTracking()
                             join r in db.Records.AsNoTracking() on a.ProgrammeId equals r.Id
@@ -190,6 +188,4 @@ public static class AccreditationEndpoints
         Scores = JsonSerializer.Deserialize<List<CriterionScore>>(a.Scores, bodies.Options) ?? [],
         Expired = a.Decision == AccreditationDecisions.NotAccredited || a.ValidUntil is null || a.ValidUntil < today,
     };
-
-    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Vilnius).DateTime);
 }

@@ -19,7 +19,6 @@ namespace Smpkr.Api.Classifiers;
 public static class ClassifierEndpoints
 {
     private const string Tag = "Classifiers";
-    private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
 
     public static void MapClassifiers(this RouteGroupBuilder api)
     {
@@ -145,7 +144,7 @@ public static class ClassifierEndpoints
             return ClassifierNotFound(http, abbreviation);
         }
 
-        DateOnly? day = all == true ? null : validAt ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Vilnius).DateTime);
+        DateOnly? day = all == true ? null : validAt ?? clock.TodayInLithuania();
         var items = db.ClassifierItems.AsNoTracking().Where(i => i.ClassifierAbbreviation == classifier.Abbreviation);
         if (day is { } d)
         {

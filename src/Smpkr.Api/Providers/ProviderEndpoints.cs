@@ -93,7 +93,7 @@ public static class ProviderEndpoints
     public static async Task<Results<Created<ProviderResponse>, ValidationProblem, ConflictProblem>> CreateProvider(
         [FromBody] ProviderInput input, SmpkrDbContext db, ClassifierCatalog classifiers, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
-        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), clock.TodayInLithuania());
         ProviderRules.Check(input, creating: true, check);
         if (check.Errors.Count > 0)
         {
@@ -138,7 +138,7 @@ public static class ProviderEndpoints
         [MaxLength(32), RegularExpression(ProviderRules.CodePattern)] string code, [FromBody] ProviderInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
         SmpkrDbContext db, ClassifierCatalog classifiers, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
-        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), clock.TodayInLithuania());
         ProviderRules.Check(input, creating: false, check);
         if (input.Code is not null && input.Code != code)
         {

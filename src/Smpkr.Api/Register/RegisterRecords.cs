@@ -36,8 +36,6 @@ public sealed class RegisterRecords<TBody>(
     IHttpContextAccessor httpAccessor)
     where TBody : class
 {
-    private static readonly TimeZoneInfo Vilnius = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vilnius");
-
     private readonly Dictionary<string, Provider?> _providers = new(StringComparer.Ordinal);
 
     private HttpContext Http => httpAccessor.HttpContext ?? new DefaultHttpContext();
@@ -45,7 +43,7 @@ public sealed class RegisterRecords<TBody>(
     public RegisterType<TBody> Type => type;
 
     /// <summary>Today in Lithuania, the register's day.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Vilnius).DateTime);
+    public DateOnly Today => clock.TodayInLithuania();
 
     public static string ETagOf(RegisterRecord record) => $"\"{record.Revision}\"";
 
