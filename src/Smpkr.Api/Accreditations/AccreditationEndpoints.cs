@@ -19,6 +19,7 @@ public static class AccreditationEndpoints
     {
         var group = api.MapGroup("/programmes/{id:guid}/accreditations").WithTags("Accreditations");
         group.MapPost("/", RecordAccreditation).RequireAuthorization(Policies.Accreditor)
+            .AddEndpointFilter(Idempotency.FilterAsync)
             .WithSummary("Record an accreditation decision (accreditor)")
             .WithDescription("Adds a decision with its criterion scores to a registered study programme. Decisions are never changed; the latest is current.");
         group.MapGet("/", GetAccreditations)
@@ -31,13 +32,16 @@ public static class AccreditationEndpoints
 
     /// <param name="id">The programme's id.</param>
     /// <param name="input">The decision.</param>
+    /// <param name="idempotencyKey">Makes a retry replay the first response instead of recording the decision twice.</param>
     /// <param name="db">The register database.</param>
     /// <param name="bodies">JSON options of the register.</param>
+    /// <param name="idempotency">Stores the first response with the decision.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Created<AccreditationResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RecordAccreditation(
-        Guid id, [FromBody] AccreditationInput input, SmpkrDbContext db, RegisterBodies bodies, TimeProvider clock, HttpContext http,
+        Guid id, [FromBody] AccreditationInput input, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+        SmpkrDbContext db, RegisterBodies bodies, Idempotency idempotency, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
         var today = clock.TodayInLithuania();
@@ -74,8 +78,10 @@ public static class AccreditationEndpoints
         var response = Response(accreditation, bodies, today);
         AuditLog.Append(db, Caller.From(http), now, "accredit", "programme", programme.Code,
             JsonDiff.Changes(null, JsonSerializer.SerializeToNode(response, bodies.Options)!.AsObject()), id, programme.Owner, programme.CurrentVersion, programme.Revision);
+        var location = $"/api/v1/programmes/{id}/accreditations";
+        idempotency.Record(db, StatusCodes.Status201Created, location, null, () => JsonSerializer.Serialize(response, bodies.Options), now);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/programmes/{id}/accreditations", response);
+        return TypedResults.Created(location, response);
     }
 
     /// <param name="id">The programme's id.</param>

@@ -78,6 +78,28 @@ public sealed class AccreditationTests : ProgrammeTest
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("accreditation.not-study"));
     }
 
+    [Test]
+    public async Task A_retried_decision_with_the_same_key_is_recorded_once()
+    {
+        var programme = await RegisteredAsync();
+        var path = $"/api/v1/programmes/{programme["id"]}/accreditations";
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Samples.Json(Decision("accredited", "2024-06-01", "2030-06-01")) };
+            request.Headers.Add("Idempotency-Key", "skvc-decision-1");
+            return await Accreditor().SendAsync(request);
+        }
+
+        var first = await PostAsync();
+        var retry = await PostAsync();
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+        var seen = await Accreditor().GetFromJsonAsync<JsonObject>(path);
+        Assert.That(seen!["history"]!.AsArray(), Has.Count.EqualTo(1));
+    }
+
     [TestCase("accredited", "2024-06-01", null, "validUntil", "value.required")]
     [TestCase("accredited", "2024-06-01", "2020-01-01", "validUntil", "dates.out-of-order")]
     [TestCase("accredited", "2099-06-01", "2100-01-01", "decidedOn", "date.in-future")]
