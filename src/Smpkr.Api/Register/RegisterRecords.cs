@@ -382,7 +382,7 @@ public sealed class RegisterRecords<TBody>(
             if (referrers.Count > 0 && request.DespiteReferences != true)
             {
                 var problem = Problem.StateConflict(Http,
-                    $"Registered objects still refer to {record.Code}: {string.Join(", ", referrers.Take(20))}{(referrers.Count > 20 ? ", …" : string.Empty)}. " +
+                    $"Registered objects still refer to {record.Code}: {string.Join(", ", referrers.Take(20).Select(r => $"{r.ObjectType} {r.Code}"))}{(referrers.Count > 20 ? ", …" : string.Empty)}. " +
                     "Deregister or change them first, or send despiteReferences: true to deregister anyway.",
                     "deregistration.referenced");
                 problem.Value.Extensions["referrers"] = referrers;
@@ -391,7 +391,7 @@ public sealed class RegisterRecords<TBody>(
 
             if (referrers.Count > 0)
             {
-                despite = $"Deregistered despite references from: {string.Join(", ", referrers)}.";
+                despite = $"Deregistered despite references from: {string.Join(", ", referrers.Select(r => $"{r.ObjectType} {r.Code}"))}.";
             }
 
             record.DeregisteredOn = date;
@@ -528,7 +528,7 @@ public sealed class RegisterRecords<TBody>(
     }
 
     /// <summary>Registered records whose version in force refers to this record by its code or an alias.</summary>
-    private async Task<List<string>> ReferrersAsync(RegisterRecord record, CancellationToken cancellationToken)
+    private async Task<List<Referrer>> ReferrersAsync(RegisterRecord record, CancellationToken cancellationToken)
     {
         var codes = await db.RecordAliases.Where(a => a.RecordId == record.Id).Select(a => a.Code).ToListAsync(cancellationToken);
         codes.Add(record.Code!);
@@ -536,7 +536,7 @@ public sealed class RegisterRecords<TBody>(
                       join referrer in db.Records on link.RecordId equals referrer.Id
                       where link.TargetType == type.ObjectType && codes.Contains(link.TargetCode) && referrer.Status == RecordStatus.Registered
                       orderby referrer.ObjectType, referrer.Code
-                      select referrer.ObjectType + " " + referrer.Code)
+                      select new Referrer(referrer.ObjectType, referrer.Code!, referrer.Id))
             .Distinct()
             .ToListAsync(cancellationToken);
     }
@@ -923,6 +923,9 @@ public sealed class RegisterRecords<TBody>(
     private RegisterProblem NotFound(string id) =>
         Problem.Missing(Http, $"No {type.Noun} '{id}' exists for you.", "record.not-found");
 }
+
+/// <summary>A registered record that refers to another, as a refused deregistration lists it.</summary>
+public sealed record Referrer(string ObjectType, string Code, Guid Id);
 
 /// <summary>One row of a lineage walk.</summary>
 public sealed record LineageRow(Guid Id, string Code, string Status, string? SupersededBy, bool? Equivalent, int Distance)

@@ -98,7 +98,9 @@ public sealed class StandardsBodyTests : ApiTest
         Assert.Multiple(() =>
         {
             Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("deregistration.referenced"));
-            Assert.That(problem.GetProperty("referrers")[0].GetString(), Is.EqualTo($"programme {registered["code"]}"));
+            Assert.That(problem.GetProperty("referrers")[0].GetProperty("objectType").GetString(), Is.EqualTo("programme"));
+            Assert.That(problem.GetProperty("referrers")[0].GetProperty("code").GetString(), Is.EqualTo(registered["code"]!.GetValue<string>()));
+            Assert.That(problem.GetProperty("referrers")[0].GetProperty("id").GetString(), Is.EqualTo(registered["id"]!.GetValue<string>()));
         });
 
         var forced = await SendAsync(Registrar(), HttpMethod.Post, $"/api/v1/qualifications/{qualification["id"]}/deregister", qualification,
