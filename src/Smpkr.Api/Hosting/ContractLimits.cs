@@ -99,6 +99,11 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
         }
 
         Limit(concrete);
+        if (context.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || context.Type == typeof(HttpValidationProblemDetails))
+        {
+            DescribeProblemMembers(concrete, context.Type == typeof(HttpValidationProblemDetails));
+        }
+
         if (context.Type.GetCustomAttribute<JsonPolymorphicAttribute>() is { TypeDiscriminatorPropertyName: { } discriminator }
             && concrete.Properties?.TryGetValue(discriminator, out var kind) == true && kind is OpenApiSchema kindSchema)
         {
@@ -111,6 +116,53 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
         {
             itemSchema.MaxLength = items.MaxLength;
             itemSchema.Pattern = items.Pattern;
+        }
+    }
+
+    /// <summary>The members this service adds to every problem document (RFC 9457 extension members).</summary>
+    private static void DescribeProblemMembers(OpenApiSchema schema, bool validation)
+    {
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["traceId"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^[A-Za-z0-9:._-]+$",
+            Description = "Identifies the request in the service's logs and traces; quote it when reporting a problem.",
+        };
+        schema.Properties["code"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 64, Pattern = "^[a-z][a-z0-9.-]*$",
+            Description = "A stable, machine-readable reason, e.g. `lifecycle.not-allowed` or `if-match.stale`.",
+        };
+        if (validation)
+        {
+            schema.Properties["codes"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Field path → stable rule codes (e.g. `text.too-long`), keyed like `errors`.",
+                AdditionalProperties = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array, MaxItems = 20,
+                    Items = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64, Pattern = "^[a-z][a-z0-9.-]*$" },
+                },
+            };
+        }
+        else
+        {
+            schema.Properties["referrers"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array | JsonSchemaType.Null, MaxItems = 1000,
+                Description = "With `deregistration.referenced`: the registered records that still refer to the one being deregistered.",
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["objectType"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 32, Pattern = "^[a-z-]+$" },
+                        ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 32, Pattern = "^[A-Za-z0-9]+$" },
+                        ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 },
+                    },
+                },
+            };
         }
     }
 
