@@ -17,17 +17,16 @@ internal static class ClassifierCsv
     public sealed record Item(string Code, string NameLt, string? NameEn, string? Parent, DateOnly? ValidFrom, DateOnly? ValidTo);
 
     /// <summary>Reads items; a row that breaks the format throws <see cref="FormatException"/> naming its line.</summary>
-    public static List<Item> ReadItems(TextReader reader)
-    {
-        var rows = ReadRows(reader, ItemHeader);
-        return rows.Select(r => new Item(
-            Required(r, 0, "code"),
-            Required(r, 1, "nameLt"),
-            Optional(r.Fields[2]),
-            Optional(r.Fields[3]),
-            Date(r, 4, "validFrom"),
-            Date(r, 5, "validTo"))).ToList();
-    }
+    public static List<Item> ReadItems(TextReader reader) => ReadRows(reader, ItemHeader).Select(ToItem).ToList();
+
+    /// <summary>One row of an item file as an item; a broken field throws <see cref="FormatException"/> naming the row's line.</summary>
+    public static Item ToItem(Row row) => new(
+        Required(row, 0, "code"),
+        Required(row, 1, "nameLt"),
+        Optional(row.Fields[2]),
+        Optional(row.Fields[3]),
+        Date(row, 4, "validFrom"),
+        Date(row, 5, "validTo"));
 
     public static List<Row> ReadRows(TextReader reader, string[] header)
     {

@@ -210,11 +210,11 @@ public static class ClassifierManagement
             ClassifierCsv.Item item;
             try
             {
-                item = ClassifierCsv.ReadItems(new StringReader(string.Join(',', ClassifierCsv.ItemHeader) + "\n" + Csv(row.Fields)))[0];
+                item = ClassifierCsv.ToItem(row);
             }
             catch (FormatException e)
             {
-                errors.Add(new FieldError(line, "csv.row", e.Message.Replace("Line 2", $"Line {row.Line}", StringComparison.Ordinal)));
+                errors.Add(new FieldError(line, "csv.row", e.Message));
                 continue;
             }
 
@@ -238,9 +238,6 @@ public static class ClassifierManagement
 
         return (items, errors);
     }
-
-    private static string Csv(string[] fields) =>
-        string.Join(',', fields.Select(f => f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{f.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : f));
 
     /// <summary>Brings a stored item in line with a row; the changed fields, before and after.</summary>
     private static JsonObject Apply(ClassifierItem item, ClassifierCsv.Item row)
