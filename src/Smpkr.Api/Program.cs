@@ -12,6 +12,7 @@ using Smpkr.Api.Providers;
 using Smpkr.Api.Qualifications;
 using Smpkr.Api.Register;
 using Smpkr.Api.SampleData;
+using Smpkr.Api.Search;
 using Smpkr.Api.VetStandards;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddAuth();
 builder.AddApiSurface();
 builder.AddRateLimits();
 builder.AddRegister();
+builder.AddSearch();
 builder.AddProgrammes();
 builder.AddQualifications();
 builder.AddProfessionalStandards();
@@ -61,5 +63,6 @@ register.MapBatches();
 openData.MapPublishedClassifiers();
 
 await app.InitializeDatabaseAsync();
+await app.IndexUnsearchedRecordsAsync();
 await app.LoadSampleRegisterAsync();
 await app.RunAsync();

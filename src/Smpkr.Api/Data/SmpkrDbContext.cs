@@ -6,6 +6,7 @@ using Smpkr.Api.Classifiers;
 using Smpkr.Api.Data.Seed;
 using Smpkr.Api.Providers;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Data;
 
@@ -23,6 +24,7 @@ public sealed class SmpkrDbContext(DbContextOptions<SmpkrDbContext> options) : D
     public DbSet<CodeSequence> CodeSequences => Set<CodeSequence>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotentResponse> IdempotentResponses => Set<IdempotentResponse>();
+    public DbSet<SearchEntry> SearchEntries => Set<SearchEntry>();
 
     /// <summary>The one place that says how the context talks to PostgreSQL (service, tools and tests).</summary>
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Hosting;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.ProfessionalStandards;
 
@@ -74,6 +75,12 @@ public sealed class ProfessionalStandardType : RegisterType<ProfessionalStandard
 
     public override IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(ProfessionalStandardBody body) =>
         (body.QualificationCodes ?? []).Select((code, i) => ($"qualificationCodes[{i}]", "qualification", code));
+
+    public override SearchFields SearchFieldsOf(ProfessionalStandardBody body) => new()
+    {
+        SummaryLt = SearchFields.Join(body.Sector?.Lt, body.Description?.Lt),
+        SummaryEn = SearchFields.Join(body.Sector?.En, body.Description?.En),
+    };
 
     public override void Check(ProfessionalStandardBody body, ContentCheck check)
     {

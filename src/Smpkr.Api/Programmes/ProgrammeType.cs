@@ -1,5 +1,6 @@
 using Smpkr.Api.Auth;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Programmes;
 
@@ -34,6 +35,35 @@ public sealed class ProgrammeType : RegisterType<ProgrammeBody>
 
     public override IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(ProgrammeBody body) =>
         body.QualificationCode is { } code ? [("qualificationCode", "qualification", code)] : [];
+
+    public override SearchFields SearchFieldsOf(ProgrammeBody body)
+    {
+        LocalizedLongTextInput?[] sections = body.Summary is { } s
+            ? [s.General, s.Aims, s.LearningOutcomes, s.Structure, s.TeachingAndLearning, s.Assessment]
+            : [];
+        var fields = new SearchFields
+        {
+            SummaryLt = SearchFields.Join(sections.Select(t => t?.Lt)),
+            SummaryEn = SearchFields.Join(sections.Select(t => t?.En)),
+            IscedF = body.IscedF ?? [],
+            Languages = body.Languages ?? [],
+        };
+        return body switch
+        {
+            StudyProgramme study => fields with
+            {
+                FieldGroup = study.FieldGroup,
+                StudyField = study.StudyField,
+                LtksLevel = study.LtksLevel,
+                EqfLevel = study.EqfLevel,
+                Cycle = study.Cycle,
+                StudyType = study.StudyType,
+                Forms = [.. (study.Forms ?? []).Select(f => f?.Form).OfType<string>()],
+            },
+            VocationalProgramme vocational => fields with { LtksLevel = vocational.LtksLevel, EqfLevel = vocational.EqfLevel },
+            _ => fields,
+        };
+    }
 
     public override void Check(ProgrammeBody body, ContentCheck check)
     {

@@ -3,6 +3,7 @@ using Smpkr.Api.Auth;
 using Smpkr.Api.Classifiers;
 using Smpkr.Api.Hosting;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Qualifications;
 
@@ -102,6 +103,15 @@ public sealed class QualificationType : RegisterType<QualificationBody>, ICodeSt
 
     public override IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(QualificationBody body) =>
         body.ProfessionalStandardCode is { } code ? [("professionalStandardCode", "professional-standard", code)] : [];
+
+    public override SearchFields SearchFieldsOf(QualificationBody body) => new()
+    {
+        SummaryLt = SearchFields.Join([body.Description?.Lt, .. (body.Units ?? []).Select(u => u?.Name?.Lt)]),
+        SummaryEn = SearchFields.Join([body.Description?.En, .. (body.Units ?? []).Select(u => u?.Name?.En)]),
+        LtksLevel = body.LtksLevel,
+        EqfLevel = body.EqfLevel,
+        IscedF = body.IscedF ?? [],
+    };
 
     public override void Check(QualificationBody body, ContentCheck check)
     {

@@ -1,39 +1,12 @@
-using System.Buffers.Text;
 using Smpkr.Api.Problems;
 
 namespace Smpkr.Api.Register;
 
-/// <summary>The filters and page position of a record list, with the opaque cursor it continues from.</summary>
-public sealed record RecordFilter(string[]? Kinds, RecordStatus[]? Statuses, string[]? Providers, Guid? After, int Limit, Func<Guid, Uri> NextPage)
+/// <summary>The page sizes of every list.</summary>
+public static class RecordFilter
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
-
-    /// <summary>A cursor is the base64url of the last id of the previous page.</summary>
-    public static string CursorFor(Guid lastId) => Base64Url.EncodeToString(lastId.ToByteArray(bigEndian: true));
-
-    public static bool TryReadCursor(string? cursor, out Guid? after)
-    {
-        after = null;
-        if (string.IsNullOrEmpty(cursor))
-        {
-            return true;
-        }
-
-        if (cursor.Length != 22)
-        {
-            return false;
-        }
-
-        var bytes = new byte[16];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 16)
-        {
-            return false;
-        }
-
-        after = new Guid(bytes, bigEndian: true);
-        return true;
-    }
 }
 
 /// <summary>Links between pages of a keyset-paginated list, and the checks of its paging parameters.</summary>

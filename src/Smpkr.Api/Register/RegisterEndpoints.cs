@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Smpkr.Api.Audit;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Problems;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Register;
 
@@ -22,8 +23,9 @@ public static class RegisterEndpoints
         var one = type.Singular;
         var noun = type.Noun;
         group.MapGet("/", RegisterHandlers<TBody>.List).WithName($"List{plural}")
-            .WithSummary($"List {type.Resource}")
-            .WithDescription($"The {type.Resource} the caller may see, filtered and keyset-paginated: providers see their own and every registered one.");
+            .WithSummary($"Search {type.Resource}")
+            .WithDescription($"Full-text search, filters, facets and keyset paging over the {type.Resource} the caller may see: providers see their own and every registered one. " +
+                "Repeating a filter means any of its values; different filters must all hold. An unknown parameter or value is a 400 naming it.");
         group.MapPost("/", RegisterHandlers<TBody>.Create).WithName($"Create{one}")
             .Accepts<TBody>(RegisterBodies.Json)
             .AddEndpointFilter(Idempotency.FilterAsync)
@@ -92,53 +94,24 @@ public static class RegisterEndpoints
 public static class RegisterHandlers<TBody>
     where TBody : class
 {
-    /// <param name="kind">Only these kinds (repeatable).</param>
-    /// <param name="status">Only these statuses: draft, submitted, registered, deregistered (repeatable).</param>
-    /// <param name="provider">Only records owned or co-provided by these providers (repeatable).</param>
-    /// <param name="cursor">Opaque cursor from the previous page's <c>next</c>.</param>
-    /// <param name="limit">Page size, 1–500 (default 50).</param>
+    /// <param name="query">Search text, filters, order, facets and paging.</param>
     /// <param name="records">The register machinery.</param>
+    /// <param name="classifiers">Classifier values the filters are checked against.</param>
+    /// <param name="types">The searchable types.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<Page<RecordResponse<TBody>>>, ValidationProblem>> List(
-        string[]? kind, string[]? status, string[]? provider, string? cursor, int? limit,
-        RegisterRecords<TBody> records, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SearchPage<RecordResponse<TBody>>>, ValidationProblem>> List(
+        [AsParameters] SearchQuery query, RegisterRecords<TBody> records, ClassifierCatalog classifiers, SearchableTypes types,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        var statuses = new List<RecordStatus>();
-        foreach (var value in status ?? [])
-        {
-            if (Enum.TryParse<RecordStatus>(value, ignoreCase: true, out var parsed) && value.All(char.IsLetter))
-            {
-                statuses.Add(parsed);
-            }
-            else
-            {
-                errors.Add(new FieldError("status", "filter.unknown-value", $"'{value}' is not a status: use draft, submitted, registered or deregistered."));
-            }
-        }
-
-        foreach (var value in kind ?? [])
-        {
-            if (!records.Type.Kinds.Contains(value))
-            {
-                errors.Add(new FieldError("kind", "filter.unknown-value", $"'{value}' is not a kind: use {string.Join(", ", records.Type.Kinds)}."));
-            }
-        }
-
-        var size = Pages.Limit(limit, errors);
-        if (!RecordFilter.TryReadCursor(cursor, out var after))
-        {
-            errors.Add(new FieldError("cursor", "cursor.invalid", "This cursor was not issued by this list; start again without it."));
-        }
-
+        var request = SearchRequest.Parse(query, types.Get(records.Type.ObjectType), await classifiers.GetAsync(cancellationToken), errors);
         if (errors.Count > 0)
         {
             return ValidationProblems.Result(http, errors);
         }
 
-        var filter = new RecordFilter(kind, [.. statuses], provider, after, size, last => Pages.Next(http, RecordFilter.CursorFor(last)));
-        return TypedResults.Ok(await records.ListAsync(filter, Caller.From(http), cancellationToken));
+        return TypedResults.Ok(await records.ListAsync(request, Caller.From(http), cursor => Pages.Next(http, cursor), cancellationToken));
     }
 
     /// <param name="owner">Registrar only: the provider that will own the record (a provider always owns what it creates).</param>

@@ -7,6 +7,7 @@ using Smpkr.Api.Auth;
 using Smpkr.Api.Data;
 using Smpkr.Api.Problems;
 using Smpkr.Api.Providers;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Register;
 
@@ -32,6 +33,7 @@ public sealed class RegisterRecords<TBody>(
     ClassifierCatalog classifiers,
     Idempotency idempotency,
     UnitOfWork unitOfWork,
+    RegisterSearch search,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -69,42 +71,20 @@ public sealed class RegisterRecords<TBody>(
             : Problem.Missing(Http, $"No {type.Noun} has the code or alias '{code}'.", "record.not-found");
     }
 
-    public async Task<Page<RecordResponse<TBody>>> ListAsync(RecordFilter filter, Caller caller, CancellationToken cancellationToken)
+    /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
+    public async Task<SearchPage<RecordResponse<TBody>>> ListAsync(SearchRequest request, Caller caller, Func<string, Uri> nextPage, CancellationToken cancellationToken)
     {
-        var query = db.Records.AsNoTracking().Where(r => r.ObjectType == type.ObjectType);
-        if (!RecordAccess.SeesEverything(caller))
-        {
-            var provider = caller.Provider;
-            query = query.Where(r => r.CurrentVersion != null || (provider != null && r.Owner == provider));
-        }
+        var found = await search.SearchAsync(type.ObjectType, request, SearchVisibility.For(caller), cancellationToken);
+        var ids = found.Ids.ToList();
+        var loaded = await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
 
-        if (filter.Kinds is { Length: > 0 } kinds)
-        {
-            query = query.Where(r => kinds.Contains(r.Kind));
-        }
-
-        if (filter.Statuses is { Length: > 0 } statuses)
-        {
-            query = query.Where(r => statuses.Contains(r.Status));
-        }
-
-        if (filter.Providers is { Length: > 0 } providers)
-        {
-            query = query.Where(r => providers.Contains(r.Owner) || r.CoProviders.Any(p => providers.Contains(p)));
-        }
-
-        if (filter.After is { } after)
-        {
-            query = query.Where(r => r.Id.CompareTo(after) > 0);
-        }
-
-        var records = await query.OrderBy(r => r.Id).Take(filter.Limit + 1).ToListAsync(cancellationToken);
-        var page = records.Take(filter.Limit).ToList();
+        // A record deleted between the search and this read is simply left out of the page.
+        var page = ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList();
 
         // The versions in force for the whole page in one query, not one per record.
-        var ids = page.Where(r => r.CurrentVersion != null).Select(r => r.Id).ToList();
+        var registered = page.Where(r => r.CurrentVersion != null).Select(r => r.Id).ToList();
         var current = await db.RecordVersions.AsNoTracking()
-            .Where(v => ids.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
+            .Where(v => registered.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
             .ToDictionaryAsync(v => v.RecordId, cancellationToken);
         var items = new List<RecordResponse<TBody>>(page.Count);
         foreach (var record in page)
@@ -112,10 +92,12 @@ public sealed class RegisterRecords<TBody>(
             items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false));
         }
 
-        return new Page<RecordResponse<TBody>>
+        return new SearchPage<RecordResponse<TBody>>
         {
             Items = items,
-            Next = records.Count > filter.Limit ? filter.NextPage(records[filter.Limit - 1].Id) : null,
+            Next = found.NextCursor is { } cursor ? nextPage(cursor) : null,
+            Total = found.Total,
+            Facets = found.Facets,
         };
     }
 
@@ -248,6 +230,7 @@ public sealed class RegisterRecords<TBody>(
             UpdatedAt = now,
         };
         db.Records.Add(record);
+        await SearchIndex.StageAsync(db, record, type.SearchFieldsOf(body), isNew: true, cancellationToken);
         Audit(record, caller, "create", JsonDiff.Changes(null, AuditView(record, (record.Working, null))), null, now);
         var response = await ToResponseAsync(record, caller, cancellationToken, body);
         await SaveAsync(StatusCodes.Status201Created, LocationOf(record), record, response, now, cancellationToken, deferrable: true);
@@ -647,6 +630,7 @@ public sealed class RegisterRecords<TBody>(
         record.PendingStatus = next.Pending;
         record.Revision++;
         record.UpdatedAt = now;
+        await IndexAsync(record, cancellationToken);
         Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment?.Invoke(), now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
@@ -819,6 +803,20 @@ public sealed class RegisterRecords<TBody>(
         {
             throw new InvalidOperationException($"Code allocation produced a duplicate ({constraint}).", e);
         }
+    }
+
+    /// <summary>Refreshes the record's search entry from what it shows: the registered version in force, else the draft.</summary>
+    private async Task IndexAsync(RegisterRecord record, CancellationToken cancellationToken)
+    {
+        var content = record.Working;
+        if (record.CurrentVersion is { } current)
+        {
+            content = db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)?.Content
+                ?? await db.RecordVersions.AsNoTracking().Where(v => v.RecordId == record.Id && v.Version == current).Select(v => v.Content).SingleAsync(cancellationToken);
+        }
+
+        var fields = content is null ? SearchFields.None : type.SearchFieldsOf(bodies.Deserialize<TBody>(content));
+        await SearchIndex.StageAsync(db, record, fields, isNew: false, cancellationToken);
     }
 
     private void Audit(RegisterRecord record, Caller caller, string action, JsonObject changes, string? comment, DateTimeOffset now) =>

@@ -1,3 +1,5 @@
+using Smpkr.Api.Search;
+
 namespace Smpkr.Api.Register;
 
 internal static class RegisterSetup
@@ -19,6 +21,7 @@ internal static class RegisterSetup
         builder.Services
             .AddSingleton<RegisterType<TBody>>(new TType())
             .AddScoped<RegisterRecords<TBody>>()
+            .AddSingleton<ISearchableType>(sp => new SearchableRegisterType<TBody>(sp.GetRequiredService<RegisterType<TBody>>(), sp.GetRequiredService<RegisterBodies>()))
             .AddScoped<IBatchTarget, RegisterBatchTarget<TBody>>();
 
     public static IServiceProvider ServiceProvider(this IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider;

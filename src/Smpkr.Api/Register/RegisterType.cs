@@ -1,3 +1,5 @@
+using Smpkr.Api.Search;
+
 namespace Smpkr.Api.Register;
 
 /// <summary>
@@ -40,6 +42,9 @@ public abstract class RegisterType<TBody>
 
     /// <summary>The registered objects the body refers to, checked to exist: (path, object type, code).</summary>
     public virtual IEnumerable<(string Path, string ObjectType, string Code)> LinksOf(TBody body) => [];
+
+    /// <summary>What the body contributes to search: its descriptive text and the values its filters and facets use.</summary>
+    public virtual SearchFields SearchFieldsOf(TBody body) => SearchFields.None;
 }
 
 /// <summary>
@@ -59,4 +64,17 @@ public interface ICodeStrategy<in TBody>
 
     /// <summary>Broken rules when a change would make the registered code contradict the content.</summary>
     IEnumerable<(string Path, string Code, string Message)> Contradictions(string code, TBody body);
+}
+
+/// <summary>A register type as search sees it: its names, kinds and the search fields of a stored body.</summary>
+internal sealed class SearchableRegisterType<TBody>(RegisterType<TBody> type, RegisterBodies bodies) : ISearchableType
+    where TBody : class
+{
+    public string ObjectType => type.ObjectType;
+
+    public string Resource => type.Resource;
+
+    public IReadOnlyList<string> Kinds => type.Kinds;
+
+    public SearchFields FieldsOf(string content) => type.SearchFieldsOf(bodies.Deserialize<TBody>(content));
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Hosting;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.VetStandards;
 
@@ -57,6 +58,13 @@ public sealed partial class VetStandardType : RegisterType<VetStandardBody>, ICo
     public override string KindOf(VetStandardBody body) => ObjectType;
 
     public override LocalizedTextInput NameOf(VetStandardBody body) => body.Name ?? new LocalizedTextInput(string.Empty, null);
+
+    public override SearchFields SearchFieldsOf(VetStandardBody body) => new()
+    {
+        SummaryLt = body.LegacyCode,
+        LtksLevel = body.LtksLevel,
+        IscedF = body.IscedF ?? [],
+    };
 
     public override void Check(VetStandardBody body, ContentCheck check)
     {

@@ -1,0 +1,64 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Smpkr.Api.Search;
+
+/// <summary>
+/// Where the previous page ended: the sort key and id of its last record, bound to the search that
+/// issued it. Encoded as base64url JSON so it is opaque to clients and round-trips keys exactly
+/// (a relevance score travels as its bit pattern).
+/// </summary>
+public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
+{
+    public string Write(string fingerprint)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(fingerprint, Sort.ToString(), Key, Id));
+        return Base64Url.EncodeToString(json);
+    }
+
+    /// <summary>The cursor, or null when it is malformed or belongs to another search or order.</summary>
+    public static SearchCursor? Read(string cursor, SearchSort sort, string fingerprint)
+    {
+        if (cursor.Length is 0 or > 1024)
+        {
+            return null;
+        }
+
+        try
+        {
+            var payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor));
+            if (payload is null || payload.F != fingerprint || payload.S != sort.ToString() || !KeyIsValid(sort, payload.K))
+            {
+                return null;
+            }
+
+            return new SearchCursor(sort, payload.K, payload.I);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    public static string KeyOf(double score) => BitConverter.DoubleToInt64Bits(score).ToString(CultureInfo.InvariantCulture);
+
+    public double Score => BitConverter.Int64BitsToDouble(long.Parse(Key!, CultureInfo.InvariantCulture));
+
+    public DateOnly Date => DateOnly.ParseExact(Key!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public DateTimeOffset Instant => new(long.Parse(Key!, CultureInfo.InvariantCulture), TimeSpan.Zero);
+
+    private static bool KeyIsValid(SearchSort sort, string? key) => sort switch
+    {
+        SearchSort.Created => key is null,
+        SearchSort.Relevance or SearchSort.ChangedAt or SearchSort.ChangedAtDescending =>
+            long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ticks)
+            && (sort == SearchSort.Relevance || ticks is >= 0 and <= 3155378975999999999),
+        SearchSort.RegisteredOn or SearchSort.RegisteredOnDescending =>
+            DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        _ => key is not null && key.Length <= 1000 && !key.Contains('\0', StringComparison.Ordinal),
+    };
+
+    private sealed record Payload(string F, string S, string? K, Guid I);
+}

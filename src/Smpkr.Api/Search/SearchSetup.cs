@@ -1,0 +1,32 @@
+using Smpkr.Api.Data;
+
+namespace Smpkr.Api.Search;
+
+internal static class SearchSetup
+{
+    /// <summary>The search service shared by the register API and the open-data API.</summary>
+    public static void AddSearch(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SearchableTypes>();
+        builder.Services.AddSingleton<RegisterSearch>();
+    }
+
+    /// <summary>Search entries for records that have none yet (a database from before search); a quick no-op otherwise.</summary>
+    public static async Task IndexUnsearchedRecordsAsync(this WebApplication app)
+    {
+        // Where migrations are a deployment step, so is this; the service then starts without touching the database.
+        if (!app.Configuration.GetValue("Database:MigrateOnStartup", app.Environment.IsDevelopment()))
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+        var types = scope.ServiceProvider.GetRequiredService<SearchableTypes>();
+        var added = await SearchIndex.AddMissingAsync(db, types.FieldsOf, app.Lifetime.ApplicationStopping);
+        if (added > 0)
+        {
+            app.Logger.LogInformation("Indexed {Count} register records for search", added);
+        }
+    }
+}
