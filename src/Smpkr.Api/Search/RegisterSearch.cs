@@ -28,6 +28,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     /// <summary>The folded text must be this long before trigram similarity may find near-misses.</summary>
     private const int MinimumTrigramText = 4;
 
+    /// <summary>A word this long or longer also matches as the beginning of longer words.</summary>
+    private const int MinimumPrefix = 3;
+
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
         var sql = new SqlBuilder();
@@ -256,7 +259,8 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         var parts = request.Words.Select(word =>
         {
             var exact = sql.Add(word);
-            var prefix = sql.Add(word + ":*");
+            // One or two letters as a prefix would match most of the register; they must match a whole word.
+            var prefix = word.Length >= MinimumPrefix ? sql.Add(word + ":*") : exact;
             return $"(to_tsquery('smpkr_lt', {exact}) || to_tsquery('smpkr_en', {exact}) || to_tsquery('smpkr_simple', {prefix}))";
         });
         return sql.Name("tsquery", $"({string.Join(" && ", parts)})");
@@ -289,7 +293,8 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// An exact code (100) or code prefix (50) above any text match; then the weighted text rank
-    /// (names count more than summaries) and the trigram closeness of codes and names.
+    /// (names count more than summaries), how closely the words appear in the code and names, and
+    /// how close the whole name is to the text (so "Informatika" comes before "Taikomoji informatika").
     /// </summary>
     private static string Score(SearchRequest request, SqlBuilder sql)
     {
@@ -306,7 +311,8 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
         if (Folded(request) is { } folded)
         {
-            score.Append(CultureInfo.InvariantCulture, $" + word_similarity({sql.Named("folded") ?? sql.Add(folded)}, e.fold)");
+            var text = sql.Named("folded") ?? sql.Add(folded, "folded");
+            score.Append(CultureInfo.InvariantCulture, $" + word_similarity({text}, e.fold) + similarity({text}, e.sort_name)");
         }
 
         return score.Append(')').ToString();

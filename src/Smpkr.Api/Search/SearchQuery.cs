@@ -74,7 +74,7 @@ public sealed class SearchQuery
     [FromQuery(Name = "changedSince")]
     public string? ChangedSince { get; init; }
 
-    /// <summary>Order: relevance (the default with q), created (the default without q), code, -code, name, -name, registeredOn, -registeredOn, changedAt, -changedAt.</summary>
+    /// <summary>Order: relevance (the default with q), created (the default without q), code, -code, name, -name, registeredOn, -registeredOn, changedAt, -changedAt. Paging is by keyset: records inserted or changed during a walk never make another record repeat or go missing; only a record whose own sort key changes mid-walk (its name under name, its text under relevance, any write under changedAt) may move to where its new key puts it.</summary>
     [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
