@@ -64,8 +64,28 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
                     schema.Pattern = Idempotency.KeyPattern;
                     break;
                 case "cursor":
-                    schema.MaxLength = 64;
+                    // A search cursor carries the last sort key (a name can be long), so it is longer than an id.
+                    schema.MaxLength = 1024;
                     schema.Pattern = "^[A-Za-z0-9_-]+$";
+                    break;
+                case "sort":
+                    schema.Enum = [.. Search.SearchRequest.Sorts.Keys.Select(k => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(k))];
+                    break;
+                case "total":
+                    schema.Enum = [System.Text.Json.Nodes.JsonValue.Create("true"), System.Text.Json.Nodes.JsonValue.Create("false")];
+                    break;
+                case "registeredFrom" or "registeredTo":
+                    schema.Format = "date";
+                    break;
+                case "changedSince":
+                    schema.Pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2}))?$";
+                    break;
+                case "q":
+                    schema.MaxLength = Search.SearchRequest.MaxQueryLength;
+                    break;
+                case "facets" when schema.Items is OpenApiSchema facetNames:
+                    facetNames.MaxLength = 200;
+                    facetNames.Pattern = "^[A-Za-z]+(,[A-Za-z]+)*$";
                     break;
                 case "limit":
                     schema.Minimum = "1";

@@ -79,7 +79,6 @@ public sealed class SearchQuery
     public string? Sort { get; init; }
 
     /// <summary>Comma-separated fields to count values of under the current filters: kind, status, provider, fieldGroup, studyField, iscedF, ltksLevel, eqfLevel, cycle, studyType, language, form.</summary>
-    /// <example>fieldGroup,ltksLevel</example>
     [FromQuery(Name = "facets")]
     public string[]? Facets { get; init; }
 
