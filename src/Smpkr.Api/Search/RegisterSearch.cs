@@ -34,28 +34,32 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
         var sql = new SqlBuilder();
-        var where = Where(objectType, request, visibility, sql);
-        var (key, descending) = SortKey(request, sql);
+        var filters = Where(objectType, request, visibility, sql);
+        var text = TextMatch(request, sql);
+        var mode = request.After?.Mode;
+        var descending = IsDescending(request.Sort);
+        var keyed = request.Sort != SearchSort.Created;
 
-        var page = new StringBuilder();
-        page.Append("SELECT record_id, k FROM (SELECT e.record_id, ").Append(key ?? "NULL::text").Append(" AS k FROM search_entries e WHERE ").Append(where).Append(") h");
+        var page = new StringBuilder("SELECT record_id, k, mode FROM (")
+            .Append(Matched(filters, text, mode, near => $"e.record_id, {SortKey(request, near, sql) ?? "NULL::text"} AS k"))
+            .Append(") h");
         if (request.After is { } after)
         {
             var op = descending ? "<" : ">";
             var id = sql.Add(after.Id);
-            page.Append(key is null
+            page.Append(!keyed
                 ? $" WHERE record_id {op} {id}"
                 : $" WHERE (k, record_id) {op} ({sql.Add(KeyValue(after))}, {id})");
         }
 
         var direction = descending ? " DESC" : string.Empty;
-        page.Append(key is null ? $" ORDER BY record_id{direction}" : $" ORDER BY k{direction}, record_id{direction}")
+        page.Append(!keyed ? $" ORDER BY record_id{direction}" : $" ORDER BY k{direction}, record_id{direction}")
             .Append(" LIMIT ").Append(request.Limit + 1);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(sql.Command(page.ToString()));
-        var summary = Summary(request, where);
+        var summary = Summary(request, filters, text, mode);
         if (summary is not null)
         {
             batch.BatchCommands.Add(sql.Command(summary));
@@ -73,6 +77,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
                 if (ids.Count <= request.Limit)
                 {
                     lastKey = reader.IsDBNull(1) ? null : reader.GetValue(1);
+                    mode = reader.GetString(2);
                 }
             }
 
@@ -103,7 +108,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         if (ids.Count > request.Limit)
         {
             ids.RemoveAt(ids.Count - 1);
-            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]).Write(request.Fingerprint());
+            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]) { Mode = text is null ? null : mode }.Write(request.Fingerprint());
         }
 
         return new SearchResult(ids, next, request.Total ? total ?? 0 : null, facets);
@@ -128,17 +133,16 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         ["form"] = ("forms", true),
     };
 
-    private static string? Summary(SearchRequest request, string where)
+    private static string? Summary(SearchRequest request, string filters, TextCondition? text, string? mode)
     {
         if (request.Facets.Count == 0 && !request.Total)
         {
             return null;
         }
 
-        var sql = new StringBuilder("WITH hits AS MATERIALIZED (SELECT ");
         var columns = request.Facets.Select(f => FacetColumns[f]).Select(c => c.Column).Distinct().ToList();
-        sql.Append(columns.Count == 0 ? "1 AS one" : string.Join(", ", columns.Select((c, i) => $"{c} AS c{i}")))
-            .Append(" FROM search_entries e WHERE ").Append(where).Append(") ");
+        var select = columns.Count == 0 ? "1 AS one" : string.Join(", ", columns.Select((c, i) => $"{c} AS c{i}"));
+        var sql = new StringBuilder("WITH hits AS MATERIALIZED (").Append(Matched(filters, text, mode, _ => select)).Append(") ");
         var parts = new List<string>();
         foreach (var facet in request.Facets)
         {
@@ -210,38 +214,66 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
             where.Add($"e.changed_at >= {sql.Add(since)}");
         }
 
-        if (request.Text is not null)
-        {
-            where.Add(TextMatch(request, sql));
-        }
-
         return string.Join(" AND ", where);
     }
 
+    /// <summary>The two ways a text can match: its words (exact mode) or, when no record has them, as a near-miss.</summary>
+    private sealed record TextCondition(string Exact, string? Near);
+
     /// <summary>
-    /// Each word must match (AND), in any of: its Lithuanian stem, its English stem, or as a prefix
-    /// of an indexed word; the whole text may instead be a near-miss (trigrams) or a code prefix.
+    /// Exact mode: each word must match (AND) its Lithuanian stem, its English stem, or the
+    /// beginning of an indexed word; or the text is a code prefix. Near mode, used only when exact
+    /// mode finds nothing under the same filters: trigram similarity of the text to codes and names.
     /// Words hold only letters, marks and digits, and travel as parameters.
     /// </summary>
-    private static string TextMatch(SearchRequest request, SqlBuilder sql)
+    private static TextCondition? TextMatch(SearchRequest request, SqlBuilder sql)
     {
-        var alternatives = new List<string>();
-        if (TsQuery(request, sql) is { } query)
+        if (request.Text is null)
         {
-            alternatives.Add($"e.document @@ {query}");
+            return null;
         }
 
-        if (Folded(request) is { Length: >= MinimumTrigramText } folded)
+        var exact = new List<string>();
+        if (TsQuery(request, sql) is { } query)
         {
-            alternatives.Add($"{sql.Add(folded, "folded")} <% e.fold");
+            exact.Add($"e.document @@ {query}");
         }
 
         if (CodeText(request) is { } code)
         {
-            alternatives.Add($"e.sort_code LIKE {sql.Add(code + "%", "code_prefix")}");
+            exact.Add($"e.sort_code LIKE {sql.Add(code + "%", "code_prefix")}");
         }
 
-        return alternatives.Count == 0 ? "FALSE" : $"({string.Join(" OR ", alternatives)})";
+        var near = Folded(request) is { Length: >= MinimumTrigramText } folded ? $"{sql.Add(folded, "folded")} <% e.fold" : null;
+        return new TextCondition(exact.Count == 0 ? "FALSE" : $"({string.Join(" OR ", exact)})", near);
+    }
+
+    /// <summary>
+    /// The matching rows with <paramref name="select"/>'s columns and their mode (<c>e</c> exact,
+    /// <c>n</c> near). Without a fixed mode, the near branch runs only when the exact one is empty:
+    /// an uncorrelated NOT EXISTS that PostgreSQL evaluates once and that skips the branch otherwise.
+    /// </summary>
+    private static string Matched(string filters, TextCondition? text, string? mode, Func<bool, string> select)
+    {
+        string Branch(bool near, string condition) =>
+            $"SELECT {select(near)}, '{(near ? 'n' : 'e')}'::text AS mode FROM search_entries e WHERE {filters} AND {condition}";
+
+        if (text is null)
+        {
+            return $"SELECT {select(false)}, 'e'::text AS mode FROM search_entries e WHERE {filters}";
+        }
+
+        if (mode == "n")
+        {
+            return Branch(true, text.Near ?? "FALSE");
+        }
+
+        if (mode == "e" || text.Near is null)
+        {
+            return Branch(false, text.Exact);
+        }
+
+        return $"{Branch(false, text.Exact)} UNION ALL {Branch(true, text.Near)} AND NOT EXISTS (SELECT 1 FROM search_entries e WHERE {filters} AND {text.Exact})";
     }
 
     private static string? TsQuery(SearchRequest request, SqlBuilder sql)
@@ -276,35 +308,35 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
             ? request.Words[0].ToUpperInvariant()
             : null;
 
-    private static (string? Key, bool Descending) SortKey(SearchRequest request, SqlBuilder sql) => request.Sort switch
+    private static bool IsDescending(SearchSort sort) => sort is SearchSort.Relevance or SearchSort.CodeDescending or SearchSort.NameDescending
+        or SearchSort.RegisteredOnDescending or SearchSort.ChangedAtDescending;
+
+    private static string? SortKey(SearchRequest request, bool near, SqlBuilder sql) => request.Sort switch
     {
-        SearchSort.Relevance => (Score(request, sql), true),
-        SearchSort.Created => (null, false),
-        SearchSort.Code => ("e.sort_code", false),
-        SearchSort.CodeDescending => ("e.sort_code", true),
-        SearchSort.Name => ("e.sort_name", false),
-        SearchSort.NameDescending => ("e.sort_name", true),
-        SearchSort.RegisteredOn => ("e.sort_registered", false),
-        SearchSort.RegisteredOnDescending => ("e.sort_registered", true),
-        SearchSort.ChangedAt => ("e.changed_at", false),
-        SearchSort.ChangedAtDescending => ("e.changed_at", true),
+        SearchSort.Relevance => Score(request, near, sql),
+        SearchSort.Created => null,
+        SearchSort.Code or SearchSort.CodeDescending => "e.sort_code",
+        SearchSort.Name or SearchSort.NameDescending => "e.sort_name",
+        SearchSort.RegisteredOn or SearchSort.RegisteredOnDescending => "e.sort_registered",
+        SearchSort.ChangedAt or SearchSort.ChangedAtDescending => "e.changed_at",
         _ => throw new ArgumentOutOfRangeException(nameof(request)),
     };
 
     /// <summary>
-    /// An exact code (100) or code prefix (50) above any text match; then the weighted text rank
-    /// (names count more than summaries), how closely the words appear in the code and names, and
-    /// how close the whole name is to the text (so "Informatika" comes before "Taikomoji informatika").
+    /// An exact code (100) or code prefix (50) above any text match; then, in exact mode, the
+    /// weighted text rank (names count more than summaries), in near mode how closely the text
+    /// appears in the code and names; and in both how close the whole name is to the text (so
+    /// "Informatika" comes before "Taikomoji informatika").
     /// </summary>
-    private static string Score(SearchRequest request, SqlBuilder sql)
+    private static string Score(SearchRequest request, bool near, SqlBuilder sql)
     {
         var score = new StringBuilder("(0::float8");
         if (CodeText(request) is { } code)
         {
-            score.Append(CultureInfo.InvariantCulture, $" + CASE WHEN e.sort_code = {sql.Add(code)} THEN 100 WHEN e.sort_code LIKE {sql.Named("code_prefix")} THEN 50 ELSE 0 END");
+            score.Append(CultureInfo.InvariantCulture, $" + CASE WHEN e.sort_code = {sql.Named("code") ?? sql.Add(code, "code")} THEN 100 WHEN e.sort_code LIKE {sql.Named("code_prefix")} THEN 50 ELSE 0 END");
         }
 
-        if (TsQuery(request, sql) is { } query)
+        if (!near && TsQuery(request, sql) is { } query)
         {
             score.Append(CultureInfo.InvariantCulture, $" + ts_rank('{{0.05, 0.2, 0.6, 1.0}}', e.document, {query})");
         }
@@ -312,7 +344,12 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         if (Folded(request) is { } folded)
         {
             var text = sql.Named("folded") ?? sql.Add(folded, "folded");
-            score.Append(CultureInfo.InvariantCulture, $" + word_similarity({text}, e.fold) + similarity({text}, e.sort_name)");
+            if (near)
+            {
+                score.Append(CultureInfo.InvariantCulture, $" + word_similarity({text}, e.fold)");
+            }
+
+            score.Append(CultureInfo.InvariantCulture, $" + similarity({text}, e.sort_name)");
         }
 
         return score.Append(')').ToString();

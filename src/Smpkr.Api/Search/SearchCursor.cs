@@ -11,9 +11,12 @@ namespace Smpkr.Api.Search;
 /// </summary>
 public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
 {
+    /// <summary>How the search text matched on the first page (<c>e</c> its words, <c>n</c> as a near-miss); later pages keep it.</summary>
+    public string? Mode { get; init; }
+
     public string Write(string fingerprint)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(fingerprint, Sort.ToString(), Key, Id));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(fingerprint, Sort.ToString(), Key, Id, Mode));
         return Base64Url.EncodeToString(json);
     }
 
@@ -28,12 +31,12 @@ public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
         try
         {
             var payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor));
-            if (payload is null || payload.F != fingerprint || payload.S != sort.ToString() || !KeyIsValid(sort, payload.K))
+            if (payload is null || payload.F != fingerprint || payload.S != sort.ToString() || !KeyIsValid(sort, payload.K) || payload.M is not (null or "e" or "n"))
             {
                 return null;
             }
 
-            return new SearchCursor(sort, payload.K, payload.I);
+            return new SearchCursor(sort, payload.K, payload.I) { Mode = payload.M };
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {
@@ -60,5 +63,5 @@ public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
         _ => key is not null && key.Length <= 1000 && !key.Contains('\0', StringComparison.Ordinal),
     };
 
-    private sealed record Payload(string F, string S, string? K, Guid I);
+    private sealed record Payload(string F, string S, string? K, Guid I, string? M);
 }

@@ -51,7 +51,8 @@ public sealed class SearchTests : ProgrammeTest
     [TestCase("inform", "informatika", Description = "a word prefix")]
     public async Task Lithuanian_text_finds_the_programme(string q, string expected)
     {
-        var ids = await IdsAsync(Registrar(), $"/api/v1/programmes?q={Uri.EscapeDataString(q)}");
+        // Pages of one walk the ranked list (exact or near-miss) through its cursors.
+        var ids = await IdsAsync(Registrar(), $"/api/v1/programmes?q={Uri.EscapeDataString(q)}&limit=1");
         Assert.That(ids, Does.Contain(Id(Named(expected))));
     }
 
