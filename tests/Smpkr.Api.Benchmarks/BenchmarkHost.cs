@@ -28,14 +28,28 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<BenchmarkHost> StartAsync()
+    /// <param name="prepare">Fills the new database before the service starts (e.g. a generated register).</param>
+    public static async Task<BenchmarkHost> StartAsync(Func<string, Task>? prepare = null)
     {
         var host = new BenchmarkHost();
         host._postgres = await PostgresProvisioner.ProvisionAsync(null, line => Console.WriteLine($"  {line}"), CancellationToken.None);
         host.ServerConnectionString = host._postgres.ServerConnectionString;
         host.DatabaseConnectionString = await host.CreateDatabaseAsync("smpkr_bench");
+        if (prepare is not null)
+        {
+            await prepare(host.DatabaseConnectionString);
+        }
+
         await host.StartServiceAsync();
         return host;
+    }
+
+    /// <summary>Stops the service and starts it again over another database of the same server.</summary>
+    public async Task SwitchDatabaseAsync(string databaseConnectionString)
+    {
+        await StopServiceAsync();
+        DatabaseConnectionString = databaseConnectionString;
+        await StartServiceAsync();
     }
 
     /// <summary>A new, migrated and seeded database.</summary>
@@ -144,7 +158,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         throw new InvalidOperationException("Smpkr.Api.sln not found above the benchmark.");
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task StopServiceAsync()
     {
         if (_service is { HasExited: false })
         {
@@ -153,6 +167,12 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         }
 
         _service?.Dispose();
+        _service = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopServiceAsync();
         NpgsqlConnection.ClearAllPools();
         if (_postgres is not null)
         {

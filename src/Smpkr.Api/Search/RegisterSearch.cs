@@ -31,7 +31,11 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     /// <summary>A word this long or longer also matches as the beginning of longer words.</summary>
     private const int MinimumPrefix = 3;
 
-    public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
+    /// <summary>The statements of one search (the page, then facets and total when asked) and their shared parameters.</summary>
+    internal sealed record SearchCommands(string Page, string? Summary, IReadOnlyList<NpgsqlParameter> Parameters, bool Text);
+
+    /// <summary>The SQL a search runs, without running it (the benchmark's database baseline runs the very same text).</summary>
+    internal static SearchCommands Build(string objectType, SearchRequest request, SearchVisibility visibility)
     {
         var sql = new SqlBuilder();
         var filters = Where(objectType, request, visibility, sql);
@@ -55,14 +59,20 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         var direction = descending ? " DESC" : string.Empty;
         page.Append(!keyed ? $" ORDER BY record_id{direction}" : $" ORDER BY k{direction}, record_id{direction}")
             .Append(" LIMIT ").Append(request.Limit + 1);
+        return new SearchCommands(page.ToString(), Summary(request, filters, text, mode), sql.Parameters, text is not null);
+    }
 
+    public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
+    {
+        var commands = Build(objectType, request, visibility);
+        var mode = request.After?.Mode;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(sql.Command(page.ToString()));
-        var summary = Summary(request, filters, text, mode);
+        batch.BatchCommands.Add(SqlBuilder.Command(commands.Page, commands.Parameters));
+        var summary = commands.Summary;
         if (summary is not null)
         {
-            batch.BatchCommands.Add(sql.Command(summary));
+            batch.BatchCommands.Add(SqlBuilder.Command(summary, commands.Parameters));
         }
 
         var ids = new List<Guid>(request.Limit + 1);
@@ -108,7 +118,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         if (ids.Count > request.Limit)
         {
             ids.RemoveAt(ids.Count - 1);
-            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]) { Mode = text is null ? null : mode }.Write(request.Fingerprint());
+            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]) { Mode = commands.Text ? mode : null }.Write(request.Fingerprint());
         }
 
         return new SearchResult(ids, next, request.Total ? total ?? 0 : null, facets);
@@ -251,7 +261,8 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     /// <summary>
     /// The matching rows with <paramref name="select"/>'s columns and their mode (<c>e</c> exact,
     /// <c>n</c> near). Without a fixed mode, the near branch runs only when the exact one is empty:
-    /// an uncorrelated NOT EXISTS that PostgreSQL evaluates once and that skips the branch otherwise.
+    /// an uncorrelated NOT EXISTS over the exact rows already found, which PostgreSQL evaluates once
+    /// and which skips the near branch's scans otherwise.
     /// </summary>
     private static string Matched(string filters, TextCondition? text, string? mode, Func<bool, string> select)
     {
@@ -273,7 +284,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
             return Branch(false, text.Exact);
         }
 
-        return $"{Branch(false, text.Exact)} UNION ALL {Branch(true, text.Near)} AND NOT EXISTS (SELECT 1 FROM search_entries e WHERE {filters} AND {text.Exact})";
+        return $"WITH exact AS MATERIALIZED ({Branch(false, text.Exact)}) SELECT * FROM exact UNION ALL {Branch(true, text.Near)} AND NOT EXISTS (SELECT 1 FROM exact)";
     }
 
     private static string? TsQuery(SearchRequest request, SqlBuilder sql)
@@ -393,10 +404,12 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
         public string? Named(string name) => _names.GetValueOrDefault(name);
 
-        public NpgsqlBatchCommand Command(string text)
+        public IReadOnlyList<NpgsqlParameter> Parameters => _parameters;
+
+        public static NpgsqlBatchCommand Command(string text, IReadOnlyList<NpgsqlParameter> parameters)
         {
             var command = new NpgsqlBatchCommand(text);
-            foreach (var parameter in _parameters)
+            foreach (var parameter in parameters)
             {
                 command.Parameters.Add(parameter.Clone());
             }
