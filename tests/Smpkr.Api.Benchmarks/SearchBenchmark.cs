@@ -27,8 +27,12 @@ internal static class SearchBenchmark
     private const double SearchP95TargetMs = 30;
     private const double SearchGrowthTarget = 3;
 
+    /// <summary>What people look for: fields, occupations and subjects, one or two words.</summary>
     private static readonly string[] Words =
-        ["informatika", "vadyba", "teisė", "inžinerija", "mokytojas", "apskaitininko", "dizainas", "programų", "sveikatos", "ekonomika", "virėjo", "kalbos", "menai", "fizika", "verslo", "statyba"];
+    [
+        "informatika", "vadyba", "teisė", "inžinerija", "mokytojas", "apskaitininko", "dizainas", "programų sistemos", "sveikatos",
+        "ekonomika", "virėjo", "kalbos", "fizika", "statyba", "biotechnologijos", "logistikos", "slaugytojo padėjėjo", "verslo vadyba",
+    ];
 
     private static readonly (string Name, string Query)[] Filters =
     [
@@ -48,7 +52,7 @@ internal static class SearchBenchmark
     {
         if (args.Contains("--print-sql"))
         {
-            Console.WriteLine(SearchScript("informatika", study: true, facets: true));
+            Console.WriteLine(SearchScript(Args.Text(args, "--print-sql") is { } word && !word.StartsWith('-') ? word : "informatika", study: true, facets: true));
             return 0;
         }
 
@@ -365,6 +369,13 @@ internal static class SearchBenchmark
         return table.ToString();
     }
 
+    private static RegisterBodies Bodies()
+    {
+        var options = new Microsoft.AspNetCore.Http.Json.JsonOptions();
+        Hosting.JsonSetup.Apply(options.SerializerOptions);
+        return new RegisterBodies(Microsoft.Extensions.Options.Options.Create(options));
+    }
+
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
@@ -403,6 +414,8 @@ internal static class SearchBenchmark
             var search = new RegisterSearch(baseline._dataSource);
             var dataSource = baseline._dataSource;
             var caller = new Auth.Caller("benchmark", new HashSet<string> { "provider" }, Provider, null, "benchmark");
+            var classifiers = new ClassifierCatalog(dataSource, TimeProvider.System);
+            var programmes = new SearchableRegisterType<Programmes.ProgrammeBody>(new Programmes.ProgrammeType(), Bodies());
 
             app.MapGet("/by-code/{code}", async (string code, HttpContext http) =>
             {
@@ -436,22 +449,29 @@ internal static class SearchBenchmark
 
             app.MapGet("/search", async (HttpContext http) =>
             {
+                // The same parsing as the service (words, filters, sort), without its HTTP binding and problem documents.
                 var query = http.Request.Query;
-                var request = new SearchRequest
+                var errors = new List<Problems.FieldError>();
+                var request = SearchRequest.Parse(new SearchQuery
                 {
-                    Text = query["q"].FirstOrDefault(),
-                    Words = query["q"].FirstOrDefault() is { } q ? [q] : [],
-                    Kinds = [.. query["kind"].OfType<string>()],
-                    Statuses = [.. query["status"].OfType<string>().Select(s => Enum.Parse<RecordStatus>(s, ignoreCase: true))],
-                    Cycles = [.. query["cycle"].OfType<string>()],
-                    LtksLevels = [.. query["ltksLevel"].OfType<string>()],
-                    EqfLevels = [.. query["eqfLevel"].OfType<string>().Select(e => int.Parse(e, CultureInfo.InvariantCulture))],
-                    StudyTypes = [.. query["studyType"].OfType<string>()],
-                    Languages = [.. query["language"].OfType<string>()],
-                    Sort = query["sort"].FirstOrDefault() is "name" ? SearchSort.Name : query["q"].Count > 0 ? SearchSort.Relevance : SearchSort.Created,
-                    Facets = query["facets"].FirstOrDefault()?.Split(',') ?? [],
-                    Limit = query["limit"].FirstOrDefault() is { } limit ? int.Parse(limit, CultureInfo.InvariantCulture) : RecordFilter.DefaultLimit,
-                };
+                    Q = query["q"].FirstOrDefault(),
+                    Kind = query["kind"].OfType<string>().ToArray(),
+                    Status = query["status"].OfType<string>().ToArray(),
+                    Cycle = query["cycle"].OfType<string>().ToArray(),
+                    LtksLevel = query["ltksLevel"].OfType<string>().ToArray(),
+                    EqfLevel = query["eqfLevel"].OfType<string>().ToArray(),
+                    StudyType = query["studyType"].OfType<string>().ToArray(),
+                    Language = query["language"].OfType<string>().ToArray(),
+                    Sort = query["sort"].FirstOrDefault(),
+                    Facets = query["facets"].OfType<string>().ToArray(),
+                    Limit = query["limit"].FirstOrDefault() is { } limit ? int.Parse(limit, CultureInfo.InvariantCulture) : null,
+                }, programmes, await classifiers.GetAsync(http.RequestAborted), errors);
+                if (errors.Count > 0)
+                {
+                    http.Response.StatusCode = 400;
+                    return;
+                }
+
                 var found = await search.SearchAsync("programme", request, SearchVisibility.For(caller), http.RequestAborted);
                 await using var command = dataSource.CreateCommand(
                     "SELECT r.id, r.code, r.status, r.owner, r.name_lt, coalesce(v.content, r.working) FROM unnest($1::uuid[]) WITH ORDINALITY AS p(id, n) " +

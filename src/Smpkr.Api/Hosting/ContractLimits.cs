@@ -65,7 +65,7 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
                     break;
                 case "cursor":
                     // A search cursor carries the last sort key (a name can be long), so it is longer than an id.
-                    schema.MaxLength = 1024;
+                    schema.MaxLength = Search.SearchCursor.MaxLength;
                     schema.Pattern = "^[A-Za-z0-9_-]+$";
                     break;
                 case "sort":

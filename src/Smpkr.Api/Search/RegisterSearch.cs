@@ -335,9 +335,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// An exact code (100) or code prefix (50) above any text match; then, in exact mode, the
-    /// weighted text rank (names count more than summaries), in near mode how closely the text
-    /// appears in the code and names; and in both how close the whole name is to the text (so
-    /// "Informatika" comes before "Taikomoji informatika").
+    /// weighted text rank (names count more than summaries) and a name equal to the text (so
+    /// "Informatika" comes before "Taikomoji informatika"); in near mode how closely the text
+    /// appears in the code and names.
     /// </summary>
     private static string Score(SearchRequest request, bool near, SqlBuilder sql)
     {
@@ -355,12 +355,11 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         if (Folded(request) is { } folded)
         {
             var text = sql.Named("folded") ?? sql.Add(folded, "folded");
-            if (near)
-            {
-                score.Append(CultureInfo.InvariantCulture, $" + word_similarity({text}, e.fold)");
-            }
-
-            score.Append(CultureInfo.InvariantCulture, $" + similarity({text}, e.sort_name)");
+            // Near-misses rank by trigram closeness. Exact matches rank a name that is the text itself
+            // first, then shorter names: cheap where similarity() over tens of thousands of matches is not.
+            score.Append(near
+                ? $" + word_similarity({text}, e.fold) + similarity({text}, e.sort_name)"
+                : $" + CASE WHEN e.sort_name = smpkr_fold({text}) THEN 1 ELSE 0 END + 0.1 / (1 + length(e.sort_name) / 10.0)");
         }
 
         return score.Append(')').ToString();

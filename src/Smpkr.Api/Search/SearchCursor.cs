@@ -16,21 +16,21 @@ public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
 
     public string Write(string fingerprint)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(fingerprint, Sort.ToString(), Key, Id, Mode));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(fingerprint, Sort.ToString(), Key, Id, Mode), Json);
         return Base64Url.EncodeToString(json);
     }
 
     /// <summary>The cursor, or null when it is malformed or belongs to another search or order.</summary>
     public static SearchCursor? Read(string cursor, SearchSort sort, string fingerprint)
     {
-        if (cursor.Length is 0 or > 1024)
+        if (cursor.Length is 0 or > MaxLength)
         {
             return null;
         }
 
         try
         {
-            var payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor));
+            var payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor), Json);
             if (payload is null || payload.F != fingerprint || payload.S != sort.ToString() || !KeyIsValid(sort, payload.K) || payload.M is not (null or "e" or "n"))
             {
                 return null;
@@ -43,6 +43,12 @@ public sealed record SearchCursor(SearchSort Sort, string? Key, Guid Id)
             return null;
         }
     }
+
+    /// <summary>The longest cursor issued: a name key of 250 characters in any script, as UTF-8 in base64.</summary>
+    public const int MaxLength = 2048;
+
+    /// <summary>Keys travel as UTF-8, not as \u escapes, so a long non-Latin name still fits <see cref="MaxLength"/>.</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string KeyOf(double score) => BitConverter.DoubleToInt64Bits(score).ToString(CultureInfo.InvariantCulture);
 

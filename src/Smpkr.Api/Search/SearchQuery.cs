@@ -78,7 +78,7 @@ public sealed class SearchQuery
     [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
-    /// <summary>Comma-separated fields to count values of under the current filters: kind, status, provider, fieldGroup, studyField, iscedF, ltksLevel, eqfLevel, cycle, studyType, language, form.</summary>
+    /// <summary>Comma-separated fields to count values of under the current filters: kind, status, provider (the owner), fieldGroup, studyField, iscedF (detailed fields), ltksLevel, eqfLevel, cycle, studyType, language, form. A record counts once per value; values of list fields (iscedF, language, form) may add up to more than the total.</summary>
     [FromQuery(Name = "facets")]
     public string[]? Facets { get; init; }
 

@@ -289,6 +289,32 @@ public sealed class SearchTests : ProgrammeTest
         });
     }
 
+    [Test]
+    public async Task Records_without_entries_are_indexed_from_the_content_they_show()
+    {
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new Npgsql.NpgsqlCommand("DELETE FROM search_entries WHERE record_id = ANY($1)", connection);
+            delete.Parameters.Add(new Npgsql.NpgsqlParameter { Value = new[] { Guid.Parse(Id(_teacher)), Guid.Parse(Id(_draft)) } });
+            Assert.That(await delete.ExecuteNonQueryAsync(), Is.EqualTo(2));
+        }
+
+        var missing = await IdsAsync(Registrar(), "/api/v1/programmes?q=mokytojas");
+        await using var scope = App.Services.CreateAsyncScope();
+        var added = await SearchIndex.AddMissingAsync(
+            scope.ServiceProvider.GetRequiredService<Smpkr.Api.Data.SmpkrDbContext>(), scope.ServiceProvider.GetRequiredService<SearchableTypes>().FieldsOf, CancellationToken.None);
+        var teacher = await IdsAsync(Registrar(), "/api/v1/programmes?q=mokytojas&iscedF=0113");
+        var draft = await IdsAsync(Registrar(), "/api/v1/programmes?q=juodraštinė&status=draft");
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing, Does.Not.Contain(Id(_teacher)));
+            Assert.That(added, Is.EqualTo(2));
+            Assert.That(teacher, Is.EqualTo(new[] { Id(_teacher) }));
+            Assert.That(draft, Is.EqualTo(new[] { Id(_draft) }));
+        });
+    }
+
     [TestCase("'; DROP TABLE search_entries; --")]
     [TestCase("informatika' OR '1'='1")]
     [TestCase("%")]
