@@ -9,6 +9,7 @@ using Smpkr.Api.Problems;
 using Smpkr.Api.ProfessionalStandards;
 using Smpkr.Api.Programmes;
 using Smpkr.Api.Providers;
+using Smpkr.Api.Publication;
 using Smpkr.Api.Qualifications;
 using Smpkr.Api.Register;
 using Smpkr.Api.SampleData;
@@ -30,6 +31,7 @@ builder.AddProgrammes();
 builder.AddQualifications();
 builder.AddProfessionalStandards();
 builder.AddVetStandards();
+builder.AddPublication();
 builder.AddHealth();
 
 var app = builder.Build();
@@ -59,7 +61,9 @@ register.MapVetStandards();
 register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();
+openData.MapPublication();
 
 await app.InitializeDatabaseAsync();
+await app.InitializePublicationAsync();
 await app.LoadSampleRegisterAsync();
 await app.RunAsync();
