@@ -24,7 +24,7 @@ public static class Catalog
     {
         var root = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Hosting.ApiSurface.OpenDataPrefix}/v1";
         var catalog = Build(root);
-        var text = catalog.ToJsonString();
+        var text = catalog.ToJsonString(PublishedJson.Options);
         var tag = "k" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
         if (caching.NotModified(http, tag, null))
         {

@@ -144,12 +144,15 @@ public static class CsvText
             node = node is JsonObject members ? members[step] : null;
         }
 
-        return node switch
+        // A kind may give a field another shape than the column's (a study programme's award is text,
+        // a vocational one's a code): such a value is not this column's.
+        return (column.Cell, node) switch
         {
-            null => null,
-            JsonValue value => Scalar(value),
-            JsonArray items when column.Cell == CsvCell.List => string.Join(';', items.Select(i => i is JsonValue v ? Scalar(v) : i?.ToJsonString())),
-            _ => node.ToJsonString(),
+            (_, null) => null,
+            (CsvCell.Scalar, JsonValue value) => Scalar(value),
+            (CsvCell.List, JsonArray items) => string.Join(';', items.Select(i => i is JsonValue v ? Scalar(v) : null)),
+            (CsvCell.Json, JsonArray or JsonObject) => node.ToJsonString(PublishedJson.Options),
+            _ => null,
         };
     }
 

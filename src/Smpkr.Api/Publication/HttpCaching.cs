@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Smpkr.Api.Publication;
@@ -39,7 +38,7 @@ public sealed class HttpCaching(IConfiguration configuration)
         headers.CacheControl = immutable
             ? "public, max-age=31536000, immutable"
             : $"public, max-age={MaxAgeSeconds.ToString(CultureInfo.InvariantCulture)}";
-        headers.Vary = new StringValues(["Accept", "Accept-Encoding"]);
+        headers.Vary = "Accept, Accept-Encoding";
 
         if (!EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags))
         {

@@ -202,7 +202,7 @@ public static class OpenDataEndpoints
 
         var validities = versions.Select(v => JsonNode.Parse(v.Content)!["validFrom"]?.GetValue<string>()).ToList();
         http.Response.ContentType = Formats.ContentType(OpenFormat.Json);
-        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, PublishedJson.Writer);
         writer.WriteStartObject();
         writer.WriteString("code", versions.Count > 0 ? versions[^1].Code : code);
         writer.WriteStartArray("versions");
@@ -289,7 +289,7 @@ public static class OpenDataEndpoints
             return Results.Empty;
         }
 
-        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, PublishedJson.Writer);
         if (chosen.Value == OpenFormat.Json)
         {
             writer.WriteStartObject();
@@ -397,7 +397,7 @@ public static class OpenDataEndpoints
                     ["takenAt"] = Timestamp(DateTimeOffset.UtcNow),
                     ["types"] = new JsonArray([.. objectTypes.Select(t => (JsonNode)t)]),
                 };
-                await text.WriteAsync(stamp.ToJsonString());
+                await text.WriteAsync(stamp.ToJsonString(PublishedJson.Options));
                 await text.WriteAsync('\n');
             }
 
@@ -447,7 +447,7 @@ public static class OpenDataEndpoints
             ["oldestCursor"] = "0",
             ["counts"] = perType,
         };
-        return Results.Text(status.ToJsonString(), Formats.ContentType(OpenFormat.Json));
+        return Results.Text(status.ToJsonString(PublishedJson.Options), Formats.ContentType(OpenFormat.Json));
     }
 
     // ---- helpers --------------------------------------------------------------------------
@@ -507,7 +507,7 @@ public static class OpenDataEndpoints
             return;
         }
 
-        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, PublishedJson.Writer);
         writer.WriteStartObject();
         writer.WriteStartArray("items");
         foreach (var record in records)
@@ -530,7 +530,7 @@ public static class OpenDataEndpoints
             answer[name] = value?.DeepClone();
         }
 
-        return answer.ToJsonString();
+        return answer.ToJsonString(PublishedJson.Options);
     }
 
     private static string[]? Values(string[]? given, string[] allowed, string name, List<FieldError> errors)

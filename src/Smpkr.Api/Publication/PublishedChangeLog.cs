@@ -132,6 +132,21 @@ public sealed record PublishedState(
     string? SupersededBy, bool? Equivalent, PublishedProvider Provider, IReadOnlyList<PublishedAlias> Aliases,
     PublishedAccreditation? Accreditation, string VersionContent);
 
+/// <summary>How published JSON is written: compact, with Lithuanian letters as they are (not \u escapes).</summary>
+public static class PublishedJson
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static readonly System.Text.Json.JsonWriterOptions Writer = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+}
+
 /// <summary>The public view of a record: the envelope and the registered content, passed through the allow-list.</summary>
 public static class PublishedView
 {
@@ -186,7 +201,7 @@ public static class PublishedView
         }
 
         // The allow-list is the only door: whatever the record holds, only declared fields go out.
-        return PublishedFields.Project(whole, PublishedFields.For(state.ObjectType, state.Kind)).ToJsonString();
+        return PublishedFields.Project(whole, PublishedFields.For(state.ObjectType, state.Kind)).ToJsonString(PublishedJson.Options);
     }
 
     private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -196,7 +211,7 @@ public static class PublishedView
 public static class MergePatch
 {
     public static string Between(string before, string after) =>
-        Diff(JsonNode.Parse(before)!.AsObject(), JsonNode.Parse(after)!.AsObject()).ToJsonString();
+        Diff(JsonNode.Parse(before)!.AsObject(), JsonNode.Parse(after)!.AsObject()).ToJsonString(PublishedJson.Options);
 
     private static JsonObject Diff(JsonObject before, JsonObject after)
     {
