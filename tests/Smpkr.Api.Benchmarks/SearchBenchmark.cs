@@ -188,6 +188,8 @@ internal static class SearchBenchmark
         return new Figures(all.Count / elapsed, Percentile(0.50), Percentile(0.95), Percentile(0.99), errors[0]);
     }
 
+    private static int _failureShown;
+
     private static async Task RunAsync(HttpClient client, Func<Random, string> path, int connections, TimeSpan duration, Action<int, double, bool>? record)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -210,6 +212,10 @@ internal static class SearchBenchmark
                     }
 
                     ok = response.IsSuccessStatusCode;
+                    if (!ok && Interlocked.Exchange(ref _failureShown, 1) == 0)
+                    {
+                        Console.Error.WriteLine($"  first failure: {(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
+                    }
                 }
                 catch (HttpRequestException)
                 {

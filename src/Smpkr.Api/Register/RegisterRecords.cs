@@ -34,6 +34,8 @@ public sealed class RegisterRecords<TBody>(
     Idempotency idempotency,
     UnitOfWork unitOfWork,
     RegisterSearch search,
+    IChangeLog changeLog,
+    IEnumerable<IRecordFacts<TBody>> facts,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -86,10 +88,11 @@ public sealed class RegisterRecords<TBody>(
         var current = await db.RecordVersions.AsNoTracking()
             .Where(v => registered.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
             .ToDictionaryAsync(v => v.RecordId, cancellationToken);
+        var pageFacts = await FactsAsync(page.Select(r => r.Id).ToList(), cancellationToken);
         var items = new List<RecordResponse<TBody>>(page.Count);
         foreach (var record in page)
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false));
+            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false, preloadedFacts: pageFacts));
         }
 
         return new SearchPage<RecordResponse<TBody>>
@@ -603,6 +606,7 @@ public sealed class RegisterRecords<TBody>(
         }
 
         var before = AuditView(record, await StateAsync(record, cancellationToken));
+        var (codeBefore, versionBefore) = (record.Code, record.CurrentVersion);
         var now = clock.GetUtcNow();
         if (await apply(record, now) is { } refused)
         {
@@ -634,6 +638,11 @@ public sealed class RegisterRecords<TBody>(
         Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment?.Invoke(), now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
+        if (Lifecycle.ChangeOp(action, versionBefore, record.CurrentVersion) is { } op)
+        {
+            await changeLog.AppendAsync(db, record, op, op == ChangeOps.Recoded ? codeBefore : null, cancellationToken);
+        }
+
         await CommitAsync(transaction, cancellationToken);
         return response;
     }
@@ -858,8 +867,10 @@ public sealed class RegisterRecords<TBody>(
     /// <paramref name="version"/> (a list's preloaded current version) save work the caller already did.
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
-        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true)
+        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null)
     {
+        preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
         DateOnly? validFrom = null;
@@ -898,7 +909,28 @@ public sealed class RegisterRecords<TBody>(
                 ? JsonSerializer.Deserialize<DeregistrationRequest>(record.DeregistrationRequest, bodies.Options)
                 : null,
             Aliases = withAliases && record.WasRegistered ? await AliasesAsync(record, cancellationToken) : null,
+            Facts = preloadedFacts.GetValueOrDefault(record.Id),
         };
+    }
+
+    /// <summary>The facts the type's resource keeps beside its records (none for most types), for many records at once.</summary>
+    private async Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<Guid, Dictionary<string, object>>();
+        foreach (var source in facts)
+        {
+            foreach (var (id, fact) in await source.ForAsync(ids, cancellationToken))
+            {
+                if (!all.TryGetValue(id, out var members))
+                {
+                    all[id] = members = new Dictionary<string, object>(StringComparer.Ordinal);
+                }
+
+                members[source.Name] = fact;
+            }
+        }
+
+        return all;
     }
 
     /// <summary>The record's aliases, those added in this unit of work (a recoding) included.</summary>

@@ -12,8 +12,8 @@ using Smpkr.Api.Data;
 namespace Smpkr.Api.Data.Migrations
 {
     [DbContext(typeof(SmpkrDbContext))]
-    [Migration("20261128133742_Search")]
-    partial class Search
+    [Migration("20261128140810_ClassifierItemRevision")]
+    partial class ClassifierItemRevision
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -244,6 +244,10 @@ namespace Smpkr.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("position");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
                     b.Property<DateOnly?>("ValidFrom")
                         .HasColumnType("date")
                         .HasColumnName("valid_from");
@@ -339,6 +343,159 @@ namespace Smpkr.Api.Data.Migrations
                         .HasName("pk_providers");
 
                     b.ToTable("providers", (string)null);
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("object_type");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("op");
+
+                    b.Property<string>("Patch")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("patch");
+
+                    b.Property<string>("PreviousCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("previous_code");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_from");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_feed_entries");
+
+                    b.HasIndex("ObjectType", "Sequence")
+                        .HasDatabaseName("ix_feed_entries_object_type_sequence");
+
+                    b.HasIndex("RecordId", "Sequence")
+                        .HasDatabaseName("ix_feed_entries_record_id_sequence");
+
+                    b.ToTable("feed_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("LastChangeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_change_at");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feed_head");
+
+                    b.ToTable("feed_head", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_feed_head_single_row", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastSequence = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.PublishedRecord", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("content");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("object_type");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_published_records");
+
+                    b.HasIndex("ObjectType", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_published_records_object_type_code");
+
+                    b.ToTable("published_records", (string)null);
                 });
 
             modelBuilder.Entity("Smpkr.Api.Register.CodeSequence", b =>
@@ -635,186 +792,6 @@ namespace Smpkr.Api.Data.Migrations
                     b.ToTable("register_records", (string)null);
                 });
 
-            modelBuilder.Entity("Smpkr.Api.Search.SearchEntry", b =>
-                {
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("record_id");
-
-                    b.Property<DateTimeOffset>("ChangedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("changed_at");
-
-                    b.Property<string>("Code")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("code");
-
-                    b.Property<string>("Cycle")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("cycle");
-
-                    b.Property<int?>("EqfLevel")
-                        .HasColumnType("integer")
-                        .HasColumnName("eqf_level");
-
-                    b.Property<string>("FieldGroup")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("field_group");
-
-                    b.PrimitiveCollection<string[]>("Forms")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("forms");
-
-                    b.PrimitiveCollection<string[]>("IscedF")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("isced_f");
-
-                    b.PrimitiveCollection<string[]>("IscedFPrefixes")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("isced_f_prefixes");
-
-                    b.Property<string>("Kind")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("kind");
-
-                    b.PrimitiveCollection<string[]>("Languages")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("languages");
-
-                    b.Property<string>("LtksLevel")
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)")
-                        .HasColumnName("ltks_level");
-
-                    b.Property<string>("NameEn")
-                        .HasMaxLength(250)
-                        .HasColumnType("character varying(250)")
-                        .HasColumnName("name_en");
-
-                    b.Property<string>("NameLt")
-                        .IsRequired()
-                        .HasMaxLength(250)
-                        .HasColumnType("character varying(250)")
-                        .HasColumnName("name_lt");
-
-                    b.Property<string>("ObjectType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("object_type");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("owner");
-
-                    b.PrimitiveCollection<string[]>("Providers")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("providers");
-
-                    b.Property<bool>("Published")
-                        .HasColumnType("boolean")
-                        .HasColumnName("published");
-
-                    b.Property<DateOnly?>("RegisteredOn")
-                        .HasColumnType("date")
-                        .HasColumnName("registered_on");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("status");
-
-                    b.Property<string>("StudyField")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("study_field");
-
-                    b.Property<string>("StudyType")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("study_type");
-
-                    b.Property<string>("SummaryEn")
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
-                        .HasColumnName("summary_en");
-
-                    b.Property<string>("SummaryLt")
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
-                        .HasColumnName("summary_lt");
-
-                    b.HasKey("RecordId")
-                        .HasName("pk_search_entries");
-
-                    b.HasIndex("Forms")
-                        .HasDatabaseName("ix_search_entries_forms");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Forms"), "gin");
-
-                    b.HasIndex("IscedFPrefixes")
-                        .HasDatabaseName("ix_search_entries_isced_f_prefixes");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("IscedFPrefixes"), "gin");
-
-                    b.HasIndex("Languages")
-                        .HasDatabaseName("ix_search_entries_languages");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Languages"), "gin");
-
-                    b.HasIndex("Providers")
-                        .HasDatabaseName("ix_search_entries_providers");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Providers"), "gin");
-
-                    b.HasIndex("ObjectType", "Cycle")
-                        .HasDatabaseName("ix_search_entries_object_type_cycle");
-
-                    b.HasIndex("ObjectType", "EqfLevel")
-                        .HasDatabaseName("ix_search_entries_object_type_eqf_level");
-
-                    b.HasIndex("ObjectType", "FieldGroup")
-                        .HasDatabaseName("ix_search_entries_object_type_field_group");
-
-                    b.HasIndex("ObjectType", "Kind")
-                        .HasDatabaseName("ix_search_entries_object_type_kind");
-
-                    b.HasIndex("ObjectType", "LtksLevel")
-                        .HasDatabaseName("ix_search_entries_object_type_ltks_level");
-
-                    b.HasIndex("ObjectType", "RecordId")
-                        .HasDatabaseName("ix_search_entries_object_type_record_id");
-
-                    b.HasIndex("ObjectType", "Status")
-                        .HasDatabaseName("ix_search_entries_object_type_status");
-
-                    b.HasIndex("ObjectType", "StudyField")
-                        .HasDatabaseName("ix_search_entries_object_type_study_field");
-
-                    b.HasIndex("ObjectType", "StudyType")
-                        .HasDatabaseName("ix_search_entries_object_type_study_type");
-
-                    b.HasIndex("ObjectType", "ChangedAt", "RecordId")
-                        .HasDatabaseName("ix_search_entries_object_type_changed_at_record_id");
-
-                    b.HasIndex("ObjectType", "RegisteredOn", "RecordId")
-                        .HasDatabaseName("ix_search_entries_object_type_registered_on_record_id");
-
-                    b.ToTable("search_entries", (string)null);
-                });
-
             modelBuilder.Entity("Smpkr.Api.Accreditations.Accreditation", b =>
                 {
                     b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
@@ -839,6 +816,26 @@ namespace Smpkr.Api.Data.Migrations
                         .HasForeignKey("ClassifierAbbreviation", "ParentCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_classifier_items_classifier_items_classifier_abbreviation_p");
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedEntry", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_feed_entries_records_record_id");
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.PublishedRecord", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Smpkr.Api.Publication.PublishedRecord", "RecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_published_records_records_record_id");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Register.RecordAlias", b =>
@@ -879,16 +876,6 @@ namespace Smpkr.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_register_records_providers_owner");
-                });
-
-            modelBuilder.Entity("Smpkr.Api.Search.SearchEntry", b =>
-                {
-                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
-                        .WithOne()
-                        .HasForeignKey("Smpkr.Api.Search.SearchEntry", "RecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_search_entries_register_records_record_id");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Classifiers.Classifier", b =>
