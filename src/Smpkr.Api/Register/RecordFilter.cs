@@ -50,7 +50,8 @@ public static class Pages
         query[name] = value;
         var pairs = query.SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"));
         var next = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', pairs)}");
-        http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+        // The header carries the escaped form: a search text may hold letters beyond ASCII.
+        http.Response.Headers.Link = $"<{next.AbsoluteUri}>; rel=\"next\"";
         return next;
     }
 }

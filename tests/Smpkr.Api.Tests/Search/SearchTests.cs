@@ -48,11 +48,12 @@ public sealed class SearchTests : ProgrammeTest
     [TestCase("finansu apskaitos", "accounting")]
     [TestCase("algoritmai", "informatika", Description = "summaries are searched too")]
     [TestCase("informatka", "informatika", Description = "a near-miss still finds it")]
+    [TestCase("informatka&studyType=university&eqfLevel=6&facets=fieldGroup,ltksLevel,language", "informatika", Description = "near-miss with filters and facets")]
     [TestCase("inform", "informatika", Description = "a word prefix")]
     public async Task Lithuanian_text_finds_the_programme(string q, string expected)
     {
         // Pages of one walk the ranked list (exact or near-miss) through its cursors.
-        var ids = await IdsAsync(Registrar(), $"/api/v1/programmes?q={Uri.EscapeDataString(q)}&limit=1");
+        var ids = await IdsAsync(Registrar(), $"/api/v1/programmes?q={(q.Contains('&', StringComparison.Ordinal) ? q : Uri.EscapeDataString(q))}&limit=1");
         Assert.That(ids, Does.Contain(Id(Named(expected))));
     }
 
@@ -312,6 +313,21 @@ public sealed class SearchTests : ProgrammeTest
             Assert.That(added, Is.EqualTo(2));
             Assert.That(teacher, Is.EqualTo(new[] { Id(_teacher) }));
             Assert.That(draft, Is.EqualTo(new[] { Id(_draft) }));
+        });
+    }
+
+    [Test]
+    public async Task A_next_link_for_lithuanian_text_is_escaped_and_continues_the_walk()
+    {
+        var response = await Registrar().GetAsync($"/api/v1/programmes?q={Uri.EscapeDataString("programų sistemų")}&limit=1");
+        var page = await ProgrammeClient.ExpectAsync(response, HttpStatusCode.OK);
+        var link = response.Headers.GetValues("Link").Single();
+        var next = await GetOkAsync(Registrar(), page["next"]!.GetValue<string>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(link, Does.Contain("q=program%C5%B3%20sistem%C5%B3"));
+            Assert.That(link.All(char.IsAscii), Is.True);
+            Assert.That(Ids(next), Is.Not.Empty.And.Not.Contains(Ids(page).Single()));
         });
     }
 
