@@ -31,6 +31,7 @@ builder.AddQualifications();
 builder.AddProfessionalStandards();
 builder.AddVetStandards();
 builder.AddHealth();
+builder.AddTelemetry();
 
 var app = builder.Build();
 
