@@ -61,6 +61,11 @@ register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();
 
+if (await app.RunMigrateCommandAsync(args))
+{
+    return;
+}
+
 await app.InitializeDatabaseAsync();
 await app.LoadSampleRegisterAsync();
 await app.RunAsync();

@@ -1,0 +1,63 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Smpkr.Api.Data;
+
+namespace Smpkr.Api.Hosting;
+
+/// <summary>
+/// <c>Smpkr.Api migrate</c>: the deployment step run as the owner role before a new version's
+/// replicas start. Applies the migrations and seed data (the same code the tests and
+/// <c>Database:MigrateOnStartup</c> run), then <c>deploy/database/grants.sql</c> for the
+/// application role, and exits. Started any other way, the service serves as usual.
+/// </summary>
+internal static partial class MigrateCommand
+{
+    public const string Verb = "migrate";
+
+    /// <summary>True when the process was started to migrate; the caller then stops instead of serving.</summary>
+    public static async Task<bool> RunMigrateCommandAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length == 0 || args[0] != Verb)
+        {
+            return false;
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
+        await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
+        LogMigrated(logger, pending.Count, string.Join(", ", pending));
+        return true;
+    }
+
+    /// <summary>Migrations, seed data, then the application role's grants.</summary>
+    public static async Task MigrateAsync(SmpkrDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await DataSetup.MigrateAndSeedAsync(db, clock, cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(GrantsSql(), connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The text of <c>deploy/database/grants.sql</c>, embedded at build.</summary>
+    public static string GrantsSql()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Deploy/grants.sql")
+            ?? throw new InvalidOperationException("grants.sql is not embedded in the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) applied ({Migrations}); seed data and the application role's grants applied")]
+    private static partial void LogMigrated(ILogger logger, int count, string migrations);
+}
