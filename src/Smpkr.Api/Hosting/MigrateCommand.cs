@@ -26,9 +26,9 @@ internal static partial class MigrateCommand
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
         await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
-        LogMigrated(logger, pending.Count, string.Join(", ", pending));
+        var applied = (await db.Database.GetAppliedMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
+        LogMigrated(logger, applied.Count, applied.LastOrDefault() ?? "none");
         return true;
     }
 
@@ -58,6 +58,6 @@ internal static partial class MigrateCommand
         return reader.ReadToEnd();
     }
 
-    [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) applied ({Migrations}); seed data and the application role's grants applied")]
-    private static partial void LogMigrated(ILogger logger, int count, string migrations);
+    [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) in the database, the last {Last}; seed data and the application role's grants applied")]
+    private static partial void LogMigrated(ILogger logger, int count, string last);
 }
