@@ -157,7 +157,7 @@ public sealed class BackupRestoreTests : ApiTest
     private static async Task<(int ExitCode, string Output)> RunAsync(string script, string[] args, string connectionString)
     {
         var database = new NpgsqlConnectionStringBuilder(connectionString);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash");
         start.ArgumentList.Add(Path.Combine(Manifests.DeployFolder, "backup", script));
         foreach (var arg in args)
         {
@@ -174,11 +174,6 @@ public sealed class BackupRestoreTests : ApiTest
             start.Environment["PG_BIN"] = binaries.BinDirectory;
         }
 
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return await Processes.RunAsync(start, TimeSpan.FromMinutes(3));
     }
 }

@@ -137,8 +137,6 @@ public sealed class DatabaseRolesTests
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Smpkr.Api.dll"));
         foreach (var arg in args)
@@ -152,12 +150,7 @@ public sealed class DatabaseRolesTests
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return await Processes.RunAsync(start, TimeSpan.FromMinutes(2));
     }
 
     internal static string DeployFile(params string[] parts) =>
