@@ -9,6 +9,7 @@ using Smpkr.Api.Problems;
 using Smpkr.Api.ProfessionalStandards;
 using Smpkr.Api.Programmes;
 using Smpkr.Api.Providers;
+using Smpkr.Api.Publication;
 using Smpkr.Api.Qualifications;
 using Smpkr.Api.Register;
 using Smpkr.Api.SampleData;
@@ -30,6 +31,7 @@ builder.AddProgrammes();
 builder.AddQualifications();
 builder.AddProfessionalStandards();
 builder.AddVetStandards();
+builder.AddPublication();
 builder.AddHealth();
 builder.AddTelemetry();
 
@@ -60,6 +62,7 @@ register.MapVetStandards();
 register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();
+openData.MapPublication();
 
 if (await app.RunMigrateCommandAsync(args))
 {
@@ -67,5 +70,6 @@ if (await app.RunMigrateCommandAsync(args))
 }
 
 await app.InitializeDatabaseAsync();
+await app.InitializePublicationAsync();
 await app.LoadSampleRegisterAsync();
 await app.RunAsync();

@@ -36,12 +36,13 @@ public static class AccreditationEndpoints
     /// <param name="db">The register database.</param>
     /// <param name="bodies">JSON options of the register.</param>
     /// <param name="idempotency">Stores the first response with the decision.</param>
+    /// <param name="changeLog">Publishes the programme's new current accreditation.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Created<AccreditationResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RecordAccreditation(
         Guid id, [FromBody] AccreditationInput input, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
-        SmpkrDbContext db, RegisterBodies bodies, Idempotency idempotency, TimeProvider clock, HttpContext http,
+        SmpkrDbContext db, RegisterBodies bodies, Idempotency idempotency, IChangeLog changeLog, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
         var today = clock.TodayInLithuania();
@@ -51,7 +52,11 @@ public static class AccreditationEndpoints
             return ValidationProblems.Result(http, errors);
         }
 
-        var programme = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == "programme", cancellationToken);
+        // The decision shows in the programme's published record, so it is recorded with its feed entry in one transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Locked, so that the published record is made from the programme's state as this transaction commits.
+        var programme = await db.Records.FromSql($"SELECT * FROM register_records WHERE id = {id} AND object_type = 'programme' FOR UPDATE")
+            .AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (programme is null || !programme.WasRegistered)
         {
             return Problem.NotFound(http, $"No registered programme '{id}' exists.", "record.not-found");
@@ -81,6 +86,8 @@ public static class AccreditationEndpoints
         var location = $"/api/v1/programmes/{id}/accreditations";
         idempotency.Record(db, StatusCodes.Status201Created, location, null, () => JsonSerializer.Serialize(response, bodies.Options), now);
         await db.SaveChangesAsync(cancellationToken);
+        await changeLog.AppendAsync(db, programme, ChangeOps.Changed, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created(location, response);
     }
 

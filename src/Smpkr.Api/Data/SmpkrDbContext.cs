@@ -5,6 +5,7 @@ using Smpkr.Api.Audit;
 using Smpkr.Api.Classifiers;
 using Smpkr.Api.Data.Seed;
 using Smpkr.Api.Providers;
+using Smpkr.Api.Publication;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Data;
@@ -23,6 +24,9 @@ public sealed class SmpkrDbContext(DbContextOptions<SmpkrDbContext> options) : D
     public DbSet<CodeSequence> CodeSequences => Set<CodeSequence>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotentResponse> IdempotentResponses => Set<IdempotentResponse>();
+    public DbSet<FeedEntry> FeedEntries => Set<FeedEntry>();
+    public DbSet<PublishedRecord> PublishedRecords => Set<PublishedRecord>();
+    public DbSet<FeedHead> FeedHead => Set<FeedHead>();
 
     /// <summary>The one place that says how the context talks to PostgreSQL (service, tools and tests).</summary>
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>

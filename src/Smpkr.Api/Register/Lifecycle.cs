@@ -63,6 +63,16 @@ public static class Lifecycle
         _ => null,
     };
 
+    /// <summary>What the change feed says about a completed action, or null when nothing public changed.</summary>
+    public static string? ChangeOp(RecordAction action, int? versionBefore, int? versionAfter) => action switch
+    {
+        RecordAction.Approve when versionBefore is null => ChangeOps.Registered,
+        RecordAction.Approve when versionAfter != versionBefore => ChangeOps.Changed,
+        RecordAction.Deregister => ChangeOps.Deregistered,
+        RecordAction.Recode => ChangeOps.Recoded,
+        _ => null,
+    };
+
     /// <summary>Why an action is refused, for the 409 problem.</summary>
     public static string Refusal(LifecycleState state, RecordAction action) => action switch
     {

@@ -67,11 +67,14 @@ public static class Pages
     }
 
     /// <summary>The current request's URL with <c>cursor</c> replaced; also sent as <c>Link: rel="next"</c>.</summary>
-    public static Uri Next(HttpContext http, string cursor)
+    public static Uri Next(HttpContext http, string cursor) => NextWith(http, "cursor", cursor);
+
+    /// <summary>The current request's URL with the query parameter <paramref name="name"/> set to <paramref name="value"/>, sent as <c>Link: rel="next"</c>.</summary>
+    public static Uri NextWith(HttpContext http, string name, string value)
     {
         var request = http.Request;
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
-        query["cursor"] = cursor;
+        query[name] = value;
         var pairs = query.SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"));
         var next = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', pairs)}");
         http.Response.Headers.Link = $"<{next}>; rel=\"next\"";

@@ -32,6 +32,7 @@ public sealed class RegisterRecords<TBody>(
     ClassifierCatalog classifiers,
     Idempotency idempotency,
     UnitOfWork unitOfWork,
+    IChangeLog changeLog,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -620,6 +621,7 @@ public sealed class RegisterRecords<TBody>(
         }
 
         var before = AuditView(record, await StateAsync(record, cancellationToken));
+        var (codeBefore, versionBefore) = (record.Code, record.CurrentVersion);
         var now = clock.GetUtcNow();
         if (await apply(record, now) is { } refused)
         {
@@ -650,6 +652,11 @@ public sealed class RegisterRecords<TBody>(
         Audit(record, caller, verb, JsonDiff.Changes(before, AuditView(record, await StateAsync(record, cancellationToken))), comment?.Invoke(), now);
         var response = await ToResponseAsync(record, caller, cancellationToken);
         await SaveAsync(StatusCodes.Status200OK, null, record, response, now, cancellationToken);
+        if (Lifecycle.ChangeOp(action, versionBefore, record.CurrentVersion) is { } op)
+        {
+            await changeLog.AppendAsync(db, record, op, op == ChangeOps.Recoded ? codeBefore : null, cancellationToken);
+        }
+
         await CommitAsync(transaction, cancellationToken);
         return response;
     }

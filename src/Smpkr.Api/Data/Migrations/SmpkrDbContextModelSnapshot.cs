@@ -338,6 +338,159 @@ namespace Smpkr.Api.Data.Migrations
                     b.ToTable("providers", (string)null);
                 });
 
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("object_type");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("op");
+
+                    b.Property<string>("Patch")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("patch");
+
+                    b.Property<string>("PreviousCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("previous_code");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_from");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_feed_entries");
+
+                    b.HasIndex("ObjectType", "Sequence")
+                        .HasDatabaseName("ix_feed_entries_object_type_sequence");
+
+                    b.HasIndex("RecordId", "Sequence")
+                        .HasDatabaseName("ix_feed_entries_record_id_sequence");
+
+                    b.ToTable("feed_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("LastChangeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_change_at");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feed_head");
+
+                    b.ToTable("feed_head", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_feed_head_single_row", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastSequence = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.PublishedRecord", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("content");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("object_type");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_published_records");
+
+                    b.HasIndex("ObjectType", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_published_records_object_type_code");
+
+                    b.ToTable("published_records", (string)null);
+                });
+
             modelBuilder.Entity("Smpkr.Api.Register.CodeSequence", b =>
                 {
                     b.Property<string>("Prefix")
@@ -656,6 +809,26 @@ namespace Smpkr.Api.Data.Migrations
                         .HasForeignKey("ClassifierAbbreviation", "ParentCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_classifier_items_classifier_items_classifier_abbreviation_p");
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.FeedEntry", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_feed_entries_records_record_id");
+                });
+
+            modelBuilder.Entity("Smpkr.Api.Publication.PublishedRecord", b =>
+                {
+                    b.HasOne("Smpkr.Api.Register.RegisterRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Smpkr.Api.Publication.PublishedRecord", "RecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_published_records_records_record_id");
                 });
 
             modelBuilder.Entity("Smpkr.Api.Register.RecordAlias", b =>

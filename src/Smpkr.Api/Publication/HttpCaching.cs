@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace Smpkr.Api.Publication;
+
+/// <summary>
+/// Validators and freshness of open data: a strong <c>ETag</c> per representation, <c>Last-Modified</c>,
+/// <c>Cache-Control: public</c> and <c>If-None-Match</c> → 304 (checked before any body is produced).
+/// </summary>
+public sealed class HttpCaching(IConfiguration configuration)
+{
+    /// <summary>How long a shared cache may reuse an answer (<c>OpenData:MaxAgeSeconds</c>, default 60).</summary>
+    public int MaxAgeSeconds => Math.Max(0, configuration.GetValue("OpenData:MaxAgeSeconds", 60));
+
+    /// <summary>A short fingerprint of what the request asked for: path, query and format.</summary>
+    public static string Fingerprint(HttpRequest request, OpenFormat format)
+    {
+        var text = $"{request.Path}{request.QueryString}|{format}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
+    }
+
+    /// <summary>
+    /// Sets the validators and freshness headers; true (and status 304) when the client's copy is current.
+    /// <paramref name="immutable"/> marks an answer that can never change (a full feed page).
+    /// </summary>
+    public bool NotModified(HttpContext http, string tag, DateTimeOffset? lastModified, bool immutable = false)
+    {
+        var etag = $"\"{tag}\"";
+        var headers = http.Response.Headers;
+        headers.ETag = etag;
+        if (lastModified is { } modified)
+        {
+            headers.LastModified = modified.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        headers.CacheControl = immutable
+            ? "public, max-age=31536000, immutable"
+            : $"public, max-age={MaxAgeSeconds.ToString(CultureInfo.InvariantCulture)}";
+        headers.Vary = "Accept, Accept-Encoding";
+
+        if (!EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags))
+        {
+            return false;
+        }
+
+        // If-None-Match uses the weak comparison (RFC 9110 §13.1.2).
+        var current = new EntityTagHeaderValue(etag);
+        if (tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false)))
+        {
+            http.Response.StatusCode = StatusCodes.Status304NotModified;
+            return true;
+        }
+
+        return false;
+    }
+}

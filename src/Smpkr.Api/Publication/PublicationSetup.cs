@@ -1,0 +1,43 @@
+using Npgsql;
+using Smpkr.Api.Register;
+
+namespace Smpkr.Api.Publication;
+
+internal static class PublicationSetup
+{
+    public const string ReadOnlyConnectionStringName = "SmpkrReadOnly";
+
+    /// <summary>
+    /// The change log writes use, and the open-data reads. With <c>ConnectionStrings:SmpkrReadOnly</c>
+    /// (a read replica), records, lists, snapshots and status are read there; the feed stays on the primary.
+    /// </summary>
+    public static void AddPublication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IChangeLog, PublishedChangeLog>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var primary = sp.GetRequiredService<NpgsqlDataSource>();
+            var replica = sp.GetRequiredService<IConfiguration>().GetConnectionString(ReadOnlyConnectionStringName);
+            return new PublicationSources(primary, string.IsNullOrWhiteSpace(replica)
+                ? primary
+                : new NpgsqlDataSourceBuilder(replica) { Name = "smpkr-read-only" }.Build());
+        });
+        builder.Services.AddSingleton<PublishedStore>();
+        builder.Services.AddSingleton<HttpCaching>();
+    }
+
+    /// <summary>Builds the feed of a register that has records but no feed yet (when this service migrates the database).</summary>
+    public static async Task InitializePublicationAsync(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Database:MigrateOnStartup", app.Environment.IsDevelopment()))
+        {
+            return;
+        }
+
+        var entries = await PublicationBackfill.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
+        if (entries > 0)
+        {
+            app.Logger.LogInformation("Built the change feed of the existing register: {Entries} entries.", entries);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using System.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Smpkr.Api.Publication;
+
+/// <summary>
+/// Where open data is read from. Records, lists, versions, snapshots and status may come from a
+/// read replica (<c>ConnectionStrings:SmpkrReadOnly</c>); the change feed always comes from the
+/// primary, so a feed cursor is never ahead of the data it is compared with, and never behind what
+/// a writer was told was committed.
+/// </summary>
+public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSource reads)
+{
+    public NpgsqlDataSource Primary => primary;
+
+    public NpgsqlDataSource Reads => reads;
+}
+
+/// <summary>One published record as stored: its public JSON and the feed entry that produced it.</summary>
+public sealed record StoredRecord(string Code, string Content, long Sequence, DateTimeOffset ChangedAt, int Version);
+
+/// <summary>One change-feed entry as stored.</summary>
+public sealed record StoredChange(long Sequence, string Op, string ObjectType, string Code, string? PreviousCode, int Version, DateOnly ValidFrom, DateTimeOffset RecordedAt, string Content);
+
+/// <summary>The feed's head: the last sequence number handed out and when.</summary>
+public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
+
+/// <summary>Reads of the published tables; nothing here touches drafts, pending changes or the audit log.</summary>
+public sealed class PublishedStore(PublicationSources sources)
+{
+    public async Task<FeedPosition> HeadAsync(bool fromPrimary, CancellationToken cancellationToken)
+    {
+        await using var command = (fromPrimary ? sources.Primary : sources.Reads).CreateCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1");
+        return await ReadHeadAsync(command, cancellationToken);
+    }
+
+    private static async Task<FeedPosition> ReadHeadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new FeedPosition(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1))
+            : new FeedPosition(0, null);
+    }
+
+    /// <summary>The current published record with this code, or, failing that, the record this alias belongs to.</summary>
+    public async Task<(StoredRecord Record, bool ByAlias)?> FindAsync(string type, string code, CancellationToken cancellationToken)
+    {
+        await using var command = sources.Reads.CreateCommand(
+            """
+            SELECT code, content::text, sequence, changed_at, version, false FROM published_records WHERE object_type = $1 AND code = $2
+            UNION ALL
+            SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version, true
+            FROM record_aliases a JOIN published_records p ON p.record_id = a.record_id
+            WHERE a.object_type = $1 AND a.code = $2 AND NOT EXISTS (SELECT 1 FROM published_records WHERE object_type = $1 AND code = $2)
+            LIMIT 1
+            """);
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = code });
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return (new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)), reader.GetBoolean(5));
+    }
+
+    /// <summary>
+    /// The record as published at <paramref name="asOf"/> (transaction time) and/or in the version in
+    /// force on <paramref name="validAt"/> (valid time): the latest feed entry that satisfies both.
+    /// </summary>
+    public async Task<StoredRecord?> HistoricalAsync(string type, string code, DateTimeOffset? asOf, DateOnly? validAt, CancellationToken cancellationToken)
+    {
+        await using var command = sources.Reads.CreateCommand(
+            $"""
+            WITH target AS (
+                SELECT record_id FROM published_records WHERE object_type = $1 AND code = $2
+                UNION
+                SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
+            SELECT e.code, e.content::text, e.sequence, e.recorded_at, e.version
+            FROM feed_entries e JOIN target t ON t.record_id = e.record_id
+            WHERE {HistoryCondition("e")}
+            ORDER BY e.version DESC, e.sequence DESC
+            LIMIT 1
+            """);
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = code });
+        AddHistoryParameters(command, asOf, validAt);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+    }
+
+    /// <summary>Each published version of a record as last published before <paramref name="asOf"/>, oldest first.</summary>
+    public async Task<List<StoredRecord>?> VersionsAsync(string type, string code, DateTimeOffset? asOf, DateOnly? validAt, CancellationToken cancellationToken)
+    {
+        await using var command = sources.Reads.CreateCommand(
+            $"""
+            WITH target AS (
+                SELECT record_id FROM published_records WHERE object_type = $1 AND code = $2
+                UNION
+                SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
+            SELECT DISTINCT ON (e.version) e.code, e.content::text, e.sequence, e.recorded_at, e.version
+            FROM feed_entries e JOIN target t ON t.record_id = e.record_id
+            WHERE {HistoryCondition("e")}
+            ORDER BY e.version, e.sequence DESC
+            """);
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = code });
+        AddHistoryParameters(command, asOf, validAt);
+        var versions = new List<StoredRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(ReadRecord(reader));
+        }
+
+        if (versions.Count == 0)
+        {
+            return await FindAsync(type, code, cancellationToken) is null ? null : versions;
+        }
+
+        // With validAt, only the version in force on that day.
+        return validAt is null ? versions : [versions[^1]];
+    }
+
+    /// <summary>
+    /// A page of published records ordered by code, after <paramref name="afterCode"/>: the current
+    /// ones, or as published at <paramref name="asOf"/> / in force on <paramref name="validAt"/>.
+    /// </summary>
+    public async Task<List<StoredRecord>> ListAsync(
+        string type, string[]? kinds, string[]? statuses, string? afterCode, int limit, DateTimeOffset? asOf, DateOnly? validAt, CancellationToken cancellationToken)
+    {
+        var historical = asOf is not null || validAt is not null;
+        var source = historical
+            ? $"""
+               (SELECT * FROM (
+                   SELECT DISTINCT ON (e.record_id) e.code, e.content, e.sequence, e.recorded_at AS changed_at, e.version,
+                          e.content->>'kind' AS kind, e.content->>'status' AS status
+                   FROM feed_entries e
+                   WHERE e.object_type = $1 AND {HistoryCondition("e")}
+                   ORDER BY e.record_id, e.version DESC, e.sequence DESC) latest
+                WHERE code > $4)
+               """
+            : "(SELECT code, content, sequence, changed_at, version, kind, status FROM published_records WHERE object_type = $1 AND code > $4)";
+        await using var command = sources.Reads.CreateCommand(
+            $"""
+            SELECT code, content::text, sequence, changed_at, version FROM {source} r
+            WHERE ($2::text[] IS NULL OR r.kind = ANY($2)) AND ($3::text[] IS NULL OR r.status = ANY($3))
+            ORDER BY code
+            LIMIT $5
+            """);
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = (object?)kinds ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)statuses ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = afterCode ?? string.Empty });
+        command.Parameters.Add(new() { Value = limit });
+        if (historical)
+        {
+            AddHistoryParameters(command, asOf, validAt, first: 6);
+        }
+
+        var page = new List<StoredRecord>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(ReadRecord(reader));
+        }
+
+        return page;
+    }
+
+    /// <summary>Feed entries after <paramref name="after"/>, in order, from the primary.</summary>
+    public async Task<(List<StoredChange> Entries, FeedPosition Head)> ChangesAsync(long after, int limit, string[]? types, bool patches, CancellationToken cancellationToken)
+    {
+        await using var connection = await sources.Primary.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1"),
+                new NpgsqlBatchCommand(
+                    $"""
+                    SELECT sequence, op, object_type, code, previous_code, version, valid_from, recorded_at, {(patches ? "patch" : "content")}::text
+                    FROM feed_entries
+                    WHERE sequence > $1 AND ($2::text[] IS NULL OR object_type = ANY($2))
+                    ORDER BY sequence
+                    LIMIT $3
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = after },
+                        new() { Value = (object?)types ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new() { Value = limit },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var head = new FeedPosition(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+        await reader.NextResultAsync(cancellationToken);
+        var entries = new List<StoredChange>(limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new StoredChange(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt32(5), reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8)));
+        }
+
+        return (entries, head);
+    }
+
+    /// <summary>Head, counts per type and status, and the time of the last change, all from one database snapshot.</summary>
+    public async Task<(FeedPosition Head, List<(string Type, string Status, long Count)> Counts)> StatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await sources.Reads.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var headCommand = new NpgsqlCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1", connection, transaction);
+        var head = await ReadHeadAsync(headCommand, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT object_type, status, count(*) FROM published_records GROUP BY object_type, status ORDER BY 1, 2", connection, transaction);
+        var counts = new List<(string, string, long)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (head, counts);
+    }
+
+    /// <summary>
+    /// Opens a read-only repeatable-read transaction for a snapshot: the head it returns and every row
+    /// read afterwards through <see cref="Snapshot"/> come from one database snapshot.
+    /// </summary>
+    public async Task<Snapshot> BeginSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var connection = await sources.Reads.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1", connection, transaction);
+            return new Snapshot(connection, transaction, await ReadHeadAsync(command, cancellationToken));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static StoredRecord ReadRecord(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));
+
+    private static string HistoryCondition(string alias) =>
+        $"({alias}.recorded_at <= coalesce($asOf, 'infinity'::timestamptz)) AND ($validAt::date IS NULL OR {alias}.valid_from <= $validAt)";
+
+    private static void AddHistoryParameters(NpgsqlCommand command, DateTimeOffset? asOf, DateOnly? validAt, int first = 3)
+    {
+        command.CommandText = command.CommandText
+            .Replace("$asOf", $"${first}::timestamptz", StringComparison.Ordinal)
+            .Replace("$validAt", $"${first + 1}", StringComparison.Ordinal);
+        command.Parameters.Add(new() { Value = (object?)asOf ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)validAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+    }
+}
+
+/// <summary>A consistent read of the published state, stamped with the feed head it matches.</summary>
+public sealed class Snapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, FeedPosition head) : IAsyncDisposable
+{
+    public FeedPosition Head => head;
+
+    /// <summary>The published records of the types, by type and code, streamed row by row.</summary>
+    public async IAsyncEnumerable<(string Type, string Content)> RecordsAsync(string[] types, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT object_type, content::text FROM published_records WHERE object_type = ANY($1) ORDER BY object_type, code", connection, transaction);
+        command.Parameters.Add(new() { Value = types });
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return (reader.GetString(0), reader.GetString(1));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}
