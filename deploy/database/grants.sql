@@ -16,9 +16,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO smpkr_app
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM smpkr_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO smpkr_app;
 
--- Append-only: the audit trail and the registered versions. Their triggers refuse UPDATE, DELETE and
--- TRUNCATE to everyone; without the privilege the service's role is refused before any trigger runs.
-REVOKE UPDATE, DELETE ON audit_entries, record_versions FROM smpkr_app;
+-- Append-only: the audit trail, the registered versions and the change feed. Their triggers refuse
+-- UPDATE, DELETE and TRUNCATE to everyone; without the privilege the service's role is refused before
+-- any trigger runs.
+REVOKE UPDATE, DELETE ON audit_entries, record_versions, feed_entries FROM smpkr_app;
 
 -- The migration history is the owner's: the service only reads it (the readiness check).
 REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM smpkr_app;

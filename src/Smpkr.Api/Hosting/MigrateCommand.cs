@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Smpkr.Api.Data;
+using Smpkr.Api.Publication;
 
 namespace Smpkr.Api.Hosting;
 
@@ -9,7 +10,7 @@ namespace Smpkr.Api.Hosting;
 /// <c>Smpkr.Api migrate</c>: the deployment step run as the owner role before a new version's
 /// replicas start. Applies the migrations and seed data (the same code the tests and
 /// <c>Database:MigrateOnStartup</c> run), then <c>deploy/database/grants.sql</c> for the
-/// application role, and exits. Started any other way, the service serves as usual.
+/// application role, builds the change feed of records registered before it existed, and exits. Started any other way, the service serves as usual.
 /// </summary>
 internal static partial class MigrateCommand
 {
@@ -27,8 +28,9 @@ internal static partial class MigrateCommand
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
         await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
+        var feedEntries = await PublicationBackfill.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
         var applied = (await db.Database.GetAppliedMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
-        LogMigrated(logger, applied.Count, applied.LastOrDefault() ?? "none");
+        LogMigrated(logger, applied.Count, applied.LastOrDefault() ?? "none", feedEntries);
         return true;
     }
 
@@ -58,6 +60,6 @@ internal static partial class MigrateCommand
         return reader.ReadToEnd();
     }
 
-    [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) in the database, the last {Last}; seed data and the application role's grants applied")]
-    private static partial void LogMigrated(ILogger logger, int count, string last);
+    [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) in the database, the last {Last}; seed data and the application role's grants applied; {FeedEntries} change feed entries built for records registered before the feed existed")]
+    private static partial void LogMigrated(ILogger logger, int count, string last, long feedEntries);
 }

@@ -94,6 +94,12 @@ public sealed class BackupRestoreTests : ApiTest
 
         Assert.That(await GetAsync(after, "/api/v1/audit?limit=100"), Is.EqualTo(await GetAsync(before, "/api/v1/audit?limit=100")));
 
+        // The open data: the same feed head and counts, the same changes.
+        var status = await GetAsync(App.ClientWith(null), "/open/v1/status");
+        Assert.That((string?)JsonNode.Parse(status)!["head"], Is.Not.Null.And.Not.EqualTo("0"), status);
+        Assert.That(await GetAsync(_restored.ClientWith(null), "/open/v1/status"), Is.EqualTo(status));
+        Assert.That(await GetAsync(_restored.ClientWith(null), "/open/v1/changes?limit=1000"), Is.EqualTo(await GetAsync(App.ClientWith(null), "/open/v1/changes?limit=1000")));
+
         // And it takes new writes: the identity sequences were restored with the rows.
         var owner = new Programmes.ProgrammeClient(_restored.ClientWith(TestTokens.Provider(TestTokens.ProviderCode)));
         var draft = await owner.CreateAsync(Programmes.Samples.Study());

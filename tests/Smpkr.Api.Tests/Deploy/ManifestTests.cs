@@ -20,12 +20,6 @@ public sealed partial class ManifestTests
     /// <summary>Read by the host before the application's configuration exists, or by Kestrel, which the test server replaces.</summary>
     private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase) { "ENVIRONMENT", "HTTP_PORTS", "HTTPS_PORTS", "URLS" };
 
-    /// <summary>
-    /// Settings the manifests set ahead of the service: the open-data read/write split reads
-    /// <c>ConnectionStrings:SmpkrReadOnly</c> (docs/operations.md, "Read replicas and the change feed").
-    /// </summary>
-    private static readonly HashSet<string> Upcoming = new(StringComparer.OrdinalIgnoreCase) { "ConnectionStrings:SmpkrReadOnly" };
-
     public static readonly string[] Kustomizations = ["k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"];
 
     private ConfigurationReads _reads = null!;
@@ -51,7 +45,7 @@ public sealed partial class ManifestTests
             host: web => web.ConfigureAppConfiguration((_, configuration) => configuration.Add(_reads)));
 
         // Enough traffic to make the service read what it reads lazily: health, open data, the register API.
-        foreach (var path in new[] { "/health/live", "/health/ready", "/open/v1/classifiers" })
+        foreach (var path in new[] { "/health/live", "/health/ready", "/open/v1/classifiers", "/open/v1/status" })
         {
             _probeAnswers[path] = (await _app.ClientWith(null).GetAsync(path)).StatusCode;
         }
@@ -224,6 +218,7 @@ public sealed partial class ManifestTests
         {
             Assert.That(Reads("Database__MigrateOnStartup"), Is.True);
             Assert.That(Reads("ConnectionStrings__Smpkr"), Is.True);
+            Assert.That(Reads("ConnectionStrings__SmpkrReadOnly"), Is.True);
             Assert.That(Reads("Database__MigrateOnStart"), Is.False);
             Assert.That(Reads("RateLimiting__OpenData__Permits"), Is.False);
         });
@@ -394,7 +389,7 @@ public sealed partial class ManifestTests
     private bool Reads(string environmentVariable)
     {
         var key = ConfigurationKey(environmentVariable);
-        return _reads.WasRead(key) || HostSettings.Contains(key) || Upcoming.Contains(key);
+        return _reads.WasRead(key) || HostSettings.Contains(key);
     }
 
     /// <summary>The configuration key an environment variable becomes (<c>__</c> → <c>:</c>; the host's prefixes dropped).</summary>

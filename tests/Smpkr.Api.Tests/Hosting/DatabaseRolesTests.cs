@@ -83,10 +83,12 @@ public sealed class DatabaseRolesTests
         var registered = await registrar.TransitionOkAsync(submitted, "approve", new JsonObject { ["validFrom"] = "2025-09-01" });
 
         var audit = await registrar.Http.GetFromJsonAsync<JsonObject>($"/api/v1/programmes/{registered["id"]}/audit");
+        var published = await app.ClientWith(null).GetAsync($"/open/v1/programmes/{registered["code"]}");
         Assert.Multiple(() =>
         {
             Assert.That(registered["status"]!.GetValue<string>(), Is.EqualTo("registered"));
             Assert.That(audit!["items"]!.AsArray(), Has.Count.EqualTo(3));
+            Assert.That(published.StatusCode, Is.EqualTo(HttpStatusCode.OK), "published through the change feed as the application role");
         });
     }
 
@@ -96,6 +98,9 @@ public sealed class DatabaseRolesTests
     [TestCase("UPDATE record_versions SET content = content WHERE false")]
     [TestCase("DELETE FROM record_versions WHERE false")]
     [TestCase("TRUNCATE record_versions")]
+    [TestCase("UPDATE feed_entries SET op = op WHERE false")]
+    [TestCase("DELETE FROM feed_entries WHERE false")]
+    [TestCase("TRUNCATE feed_entries")]
     [TestCase("TRUNCATE register_records CASCADE")]
     [TestCase("INSERT INTO \"__EFMigrationsHistory\" VALUES ('x', 'y')")]
     [TestCase("CREATE TABLE intruder (id int)")]
@@ -127,6 +132,7 @@ public sealed class DatabaseRolesTests
             Assert.That(await ScalarAsync<long>(App, "SELECT count(*) FROM \"__EFMigrationsHistory\""), Is.GreaterThan(0));
             Assert.That(await ScalarAsync<bool>(App, "SELECT has_table_privilege('audit_entries', 'INSERT')"), Is.True);
             Assert.That(await ScalarAsync<bool>(App, "SELECT has_table_privilege('record_versions', 'INSERT')"), Is.True);
+            Assert.That(await ScalarAsync<bool>(App, "SELECT has_table_privilege('feed_entries', 'INSERT')"), Is.True);
             Assert.That(await ScalarAsync<bool>(App, "SELECT has_table_privilege('register_records', 'UPDATE')"), Is.True);
         });
     }
