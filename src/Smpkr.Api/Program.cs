@@ -28,6 +28,7 @@ builder.AddApiSurface();
 builder.AddRateLimits();
 builder.AddRegister();
 builder.AddProgrammes();
+builder.AddAccreditations();
 builder.AddQualifications();
 builder.AddProfessionalStandards();
 builder.AddVetStandards();

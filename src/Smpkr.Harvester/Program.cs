@@ -48,6 +48,11 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     Console.WriteLine($"stopped at cursor {harvester.Mirror.Cursor}");
 }
+catch (HttpRequestException e)
+{
+    Console.Error.WriteLine($"harvester: {options.BaseUrl} answered: {e.Message} The mirror stays at cursor {harvester.Mirror.Cursor ?? "none"}; run again to resume.");
+    return 1;
+}
 
 return 0;
 

@@ -191,7 +191,7 @@ public static class AccreditationEndpoints
         return errors;
     }
 
-    private static AccreditationResponse Response(Accreditation a, RegisterBodies bodies, DateOnly today) => new()
+    internal static AccreditationResponse Response(Accreditation a, RegisterBodies bodies, DateOnly today) => new()
     {
         Id = a.Id,
         Decision = a.Decision,

@@ -42,6 +42,9 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
             }
         }
 
+        var path = context.ApiDescription.RelativePath ?? string.Empty;
+        var openData = path.StartsWith(ApiSurface.OpenDataPrefix.TrimStart('/') + "/", StringComparison.Ordinal);
+        var resource = path.Split('/').Skip(2).FirstOrDefault() ?? string.Empty;
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.Schema is not OpenApiSchema schema)
@@ -49,8 +52,38 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
                 continue;
             }
 
+            var item = schema.Items as OpenApiSchema ?? schema;
             switch (parameter.Name)
             {
+                case "code" when openData:
+                    schema.MaxLength = 64;
+                    schema.Pattern = CodePattern;
+                    break;
+                case "format" when openData:
+                    Enumerate(schema, path.EndsWith("snapshot", StringComparison.Ordinal) ? ["jsonl", "csv"] : ["json", "jsonl", "csv"]);
+                    break;
+                case "view" when openData:
+                    Enumerate(schema, ["record", "patch"]);
+                    break;
+                case "after" when openData:
+                    schema.MaxLength = 18;
+                    schema.Pattern = "^[0-9]+$";
+                    break;
+                case "types" when openData:
+                    item.MaxLength = 64;
+                    item.Pattern = "^[a-z-]+(,[a-z-]+)*$";
+                    break;
+                case "status":
+                    Enumerate(item, openData ? ["registered", "deregistered"] : ["draft", "submitted", "registered", "deregistered"]);
+                    break;
+                case "kind" when Publication.PublishedFields.TypeNamed(resource) is { } type
+                                 && Publication.PublishedFields.KindsOf(type).OfType<string>().ToList() is { Count: > 0 } kinds:
+                    Enumerate(item, kinds);
+                    break;
+                case "limit" when openData:
+                    schema.Minimum = "1";
+                    schema.Maximum = Publication.OpenDataEndpoints.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
                 case "If-Match":
                     // The server answers 428 without it: for the contract it is required.
                     parameter.Required = true;
@@ -117,6 +150,12 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
             itemSchema.MaxLength = items.MaxLength;
             itemSchema.Pattern = items.Pattern;
         }
+    }
+
+    private static void Enumerate(OpenApiSchema schema, IReadOnlyList<string> values)
+    {
+        schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!)];
+        schema.MaxLength = values.Max(v => v.Length);
     }
 
     /// <summary>The members this service adds to every problem document (RFC 9457 extension members).</summary>

@@ -61,6 +61,7 @@ internal static class OpenApiDocument
             options.OperationFilter<CommonResponsesFilter>();
             options.OperationFilter<ContractLimitsFilter>();
             options.SchemaFilter<ContractLimitsFilter>();
+            options.SchemaFilter<RecordFactsFilter>();
         });
 
     /// <summary>Readable schema names for the register's generic shapes: <c>ProgrammeRecord</c>, <c>ProgrammeRecordPage</c>, ….</summary>
@@ -98,6 +99,46 @@ internal static class OpenApiDocument
     }
 
     /// <summary>Marks operations that need a token with the Bearer requirement and their 401/403 outcomes.</summary>
+    /// <summary>Documents a record's <c>facts</c> with the shapes its type's resource declares (e.g. a programme's accreditation).</summary>
+    private sealed class RecordFactsFilter(IServiceProvider services) : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties: { } properties } || !context.Type.IsGenericType
+                || context.Type.GetGenericTypeDefinition() != typeof(Register.RecordResponse<>))
+            {
+                return;
+            }
+
+            using var scope = services.CreateScope();
+            var factsType = typeof(Register.IRecordFacts<>).MakeGenericType(context.Type.GetGenericArguments()[0]);
+            var facts = scope.ServiceProvider.GetServices(factsType).Cast<object>().ToList();
+            var members = new Dictionary<string, IOpenApiSchema>();
+            foreach (var fact in facts)
+            {
+                var name = (string)factsType.GetProperty("Name")!.GetValue(fact)!;
+                var shape = (Type)factsType.GetProperty("Shape")!.GetValue(fact)!;
+                members[name] = context.SchemaGenerator.GenerateSchema(shape, context.SchemaRepository);
+            }
+
+            var key = properties.Keys.FirstOrDefault(k => k.Equals("facts", StringComparison.OrdinalIgnoreCase));
+            if (key is null)
+            {
+                return;
+            }
+
+            properties[key] = members.Count == 0
+                ? new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Null, Description = "None for this type.", MaxProperties = 0 }
+                : new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null,
+                    Description = "Facts kept beside the record's versions.",
+                    Properties = members,
+                    AdditionalPropertiesAllowed = false,
+                };
+        }
+    }
+
     private sealed class AuthResponsesFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)

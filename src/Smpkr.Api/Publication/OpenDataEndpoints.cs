@@ -54,9 +54,11 @@ public static class OpenDataEndpoints
             .Produces<string>(StatusCodes.Status200OK, Formats.JsonLines, Formats.Csv);
         feed.MapGet("/status", Status).WithName("GetPublicationStatus")
             .WithSummary("Feed head, counts per type, time of the last change")
+            .WithDescription("The feed's head cursor, the number of published records per type and status, the time of the last change and the oldest cursor still served (the feed is never purged), all from one database snapshot: a mirror at the head cursor must hold exactly these counts.")
             .Produces<JsonObject>(StatusCodes.Status200OK, Formats.Json);
         feed.MapGet("/catalog", Catalog.Get).WithName("GetCatalog")
             .WithSummary("DCAT-AP description of the published datasets (JSON-LD)")
+            .WithDescription("One dcat:Dataset per object type with its distributions (JSON, JSON Lines, CSV, snapshot, change feed), licence, publisher (NŠA) and update frequency; `application/ld+json` when asked for.")
             .Produces<JsonObject>(StatusCodes.Status200OK, Catalog.JsonLd, Formats.Json);
     }
 

@@ -84,6 +84,9 @@ public sealed record RecordResponse<TBody>
     /// <summary>The owner's request to deregister, waiting for the registrar.</summary>
     public DeregistrationRequest? DeregistrationRequest { get; init; }
 
+    /// <summary>Facts kept beside the record's versions: for a study programme, <c>accreditation</c> (its current decision and whether it has expired).</summary>
+    public IReadOnlyDictionary<string, object>? Facts { get; init; }
+
     /// <summary>Other codes the record answers to (codes before a recoding, legacy codes); single-record responses only.</summary>
     [MaxLength(100)]
     public IReadOnlyList<AliasResponse>? Aliases { get; init; }

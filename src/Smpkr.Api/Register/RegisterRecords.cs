@@ -33,6 +33,7 @@ public sealed class RegisterRecords<TBody>(
     Idempotency idempotency,
     UnitOfWork unitOfWork,
     IChangeLog changeLog,
+    IEnumerable<IRecordFacts<TBody>> facts,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -107,10 +108,11 @@ public sealed class RegisterRecords<TBody>(
         var current = await db.RecordVersions.AsNoTracking()
             .Where(v => ids.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
             .ToDictionaryAsync(v => v.RecordId, cancellationToken);
+        var pageFacts = await FactsAsync(page.Select(r => r.Id).ToList(), cancellationToken);
         var items = new List<RecordResponse<TBody>>(page.Count);
         foreach (var record in page)
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false));
+            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false, preloadedFacts: pageFacts));
         }
 
         return new Page<RecordResponse<TBody>>
@@ -867,8 +869,10 @@ public sealed class RegisterRecords<TBody>(
     /// <paramref name="version"/> (a list's preloaded current version) save work the caller already did.
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
-        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true)
+        RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null)
     {
+        preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
         DateOnly? validFrom = null;
@@ -907,7 +911,28 @@ public sealed class RegisterRecords<TBody>(
                 ? JsonSerializer.Deserialize<DeregistrationRequest>(record.DeregistrationRequest, bodies.Options)
                 : null,
             Aliases = withAliases && record.WasRegistered ? await AliasesAsync(record, cancellationToken) : null,
+            Facts = preloadedFacts.GetValueOrDefault(record.Id),
         };
+    }
+
+    /// <summary>The facts the type's resource keeps beside its records (none for most types), for many records at once.</summary>
+    private async Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<Guid, Dictionary<string, object>>();
+        foreach (var source in facts)
+        {
+            foreach (var (id, fact) in await source.ForAsync(ids, cancellationToken))
+            {
+                if (!all.TryGetValue(id, out var members))
+                {
+                    all[id] = members = new Dictionary<string, object>(StringComparer.Ordinal);
+                }
+
+                members[source.Name] = fact;
+            }
+        }
+
+        return all;
     }
 
     /// <summary>The record's aliases, those added in this unit of work (a recoding) included.</summary>

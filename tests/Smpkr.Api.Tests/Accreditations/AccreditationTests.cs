@@ -35,6 +35,30 @@ public sealed class AccreditationTests : ProgrammeTest
     }
 
     [Test]
+    public async Task The_programme_shows_its_current_accreditation_and_whether_it_expired_in_the_register_and_in_open_data()
+    {
+        var expired = await RegisteredAsync(Samples.Study("Pasibaigusios akreditacijos"));
+        var current = await RegisteredAsync(Samples.Study("Galiojančios akreditacijos"));
+        var none = await RegisteredAsync(Samples.Study("Dar neakredituota"));
+        await Accreditor().PostAsJsonAsync($"/api/v1/programmes/{expired["id"]}/accreditations", Decision("accredited", "2015-06-01", "2021-06-30"));
+        await Accreditor().PostAsJsonAsync($"/api/v1/programmes/{current["id"]}/accreditations", Decision("accredited", "2024-06-01", "2031-06-30"));
+
+        var one = await Other.GetAsync(expired["id"]!.GetValue<string>());
+        var list = (await Registrar().GetFromJsonAsync<JsonObject>("/api/v1/programmes?status=registered&limit=500"))!["items"]!.AsArray();
+        JsonNode? Listed(JsonObject record) => list.Single(r => r!["id"]!.GetValue<string>() == record["id"]!.GetValue<string>());
+        var published = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/programmes/{current["code"]}"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(one["facts"]!["accreditation"]!["expired"]!.GetValue<bool>(), Is.True);
+            Assert.That(one["facts"]!["accreditation"]!["validUntil"]!.GetValue<string>(), Is.EqualTo("2021-06-30"));
+            Assert.That(Listed(current)!["facts"]!["accreditation"]!["expired"]!.GetValue<bool>(), Is.False);
+            Assert.That(Listed(expired)!["facts"]!["accreditation"]!["decision"]!.GetValue<string>(), Is.EqualTo("accredited"));
+            Assert.That(Listed(none)!["facts"], Is.Null);
+            Assert.That(published["accreditation"]!["validUntil"]!.GetValue<string>(), Is.EqualTo("2031-06-30"));
+        });
+    }
+
+    [Test]
     public async Task Expired_and_expiring_accreditations_are_listed_for_the_registrar()
     {
         var expired = await RegisteredAsync(Samples.Study("Pasibaigusi"));
