@@ -238,6 +238,7 @@ public sealed partial class ManifestTests
             Assert.That((string?)migrate["build"]!["dockerfile"], Is.EqualTo("deploy/docker/Dockerfile"));
             Assert.That(File.Exists(Path.Combine(DeployFolder, (string)migrate["build"]!["context"]!, (string)migrate["build"]!["dockerfile"]!)), Is.True);
             Assert.That((string?)api["image"], Is.EqualTo((string?)migrate["image"]));
+            Assert.That(JsonNode.DeepEquals(api["build"], migrate["build"]), Is.True, "both build the one image");
             Assert.That(Strings(migrate["command"]), Is.EqualTo(new[] { MigrateCommand.Verb }));
             Assert.That((string?)api["depends_on"]!["migrate"]!["condition"], Is.EqualTo("service_completed_successfully"));
             Assert.That((string?)migrate["depends_on"]!["db"]!["condition"], Is.EqualTo("service_healthy"));
