@@ -25,12 +25,22 @@ internal static partial class MigrateCommand
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrateCommand));
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
-        await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
-        var feedEntries = await PublicationBackfill.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
-        var applied = (await db.Database.GetAppliedMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
-        LogMigrated(logger, applied.Count, applied.LastOrDefault() ?? "none", feedEntries);
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+            await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), app.Lifetime.ApplicationStopping);
+            var feedEntries = await PublicationBackfill.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
+            var applied = (await db.Database.GetAppliedMigrationsAsync(app.Lifetime.ApplicationStopping)).ToList();
+            LogMigrated(logger, applied.Count, applied.LastOrDefault() ?? "none", feedEntries);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One log entry in the log's own format, and a failed exit, so that the Job or compose retries.
+            LogFailed(logger, e);
+            Environment.ExitCode = 1;
+        }
+
         return true;
     }
 
@@ -62,4 +72,7 @@ internal static partial class MigrateCommand
 
     [LoggerMessage(LogLevel.Information, "Migrated: {Count} migration(s) in the database, the last {Last}; seed data and the application role's grants applied; {FeedEntries} change feed entries built for records registered before the feed existed")]
     private static partial void LogMigrated(ILogger logger, int count, string last, long feedEntries);
+
+    [LoggerMessage(LogLevel.Critical, "Migration failed; run the migrate step again once the cause is fixed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

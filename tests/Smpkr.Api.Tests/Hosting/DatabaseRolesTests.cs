@@ -71,6 +71,33 @@ public sealed class DatabaseRolesTests
     }
 
     [Test]
+    public void In_production_the_log_is_one_json_object_a_line()
+    {
+        var lines = _migrateOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.That(lines, Is.Not.Empty);
+        foreach (var line in lines)
+        {
+            var entry = JsonNode.Parse(line)!.AsObject();
+            Assert.That(entry.Select(p => p.Key), Is.SupersetOf(new[] { "Timestamp", "LogLevel", "Category", "Message", "Scopes" }), line);
+        }
+
+        Assert.That(lines.Select(l => (string?)JsonNode.Parse(l)!["Category"]), Does.Contain("Smpkr.Api.Hosting.MigrateCommand"));
+    }
+
+    [Test]
+    public async Task The_migrate_command_fails_when_the_database_is_unreachable()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(Owner) { Host = "127.0.0.1", Port = 1, Timeout = 2 }.ConnectionString;
+
+        var (exitCode, output) = await RunServiceAsync(MigrateCommandArgs, new() { ["ConnectionStrings__Smpkr"] = unreachable });
+
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["Message"]?.ToString()),
+            Does.Contain("Migration failed; run the migrate step again once the cause is fixed"), output);
+    }
+
+    [Test]
     public async Task The_service_registers_a_programme_as_the_application_role()
     {
         await using var app = new SmpkrApp(App);
