@@ -29,6 +29,9 @@ public sealed class ClassifierItem
     /// <summary>Order in which the classifier lists its items (roman numerals do not sort as text).</summary>
     public int Position { get; set; }
 
+    /// <summary>Increases on every change; the item's ETag.</summary>
+    public int Revision { get; set; } = 1;
+
     public bool IsInForceOn(DateOnly day) =>
         (ValidFrom is null || ValidFrom <= day) && (ValidTo is null || ValidTo >= day);
 }

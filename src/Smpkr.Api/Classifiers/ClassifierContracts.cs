@@ -85,6 +85,11 @@ public sealed record ClassifierItemResponse
     /// <summary>Last day in force; absent while current.</summary>
     /// <example>2030-12-31</example>
     public DateOnly? ValidTo { get; init; }
+
+    /// <summary>Increases on every change; the item's ETag is its quoted value (send it as If-Match to change the item).</summary>
+    /// <example>1</example>
+    [Range(1, int.MaxValue)]
+    public int Revision { get; init; }
 }
 
 /// <summary>A new classifier item, as the registrar sends it.</summary>

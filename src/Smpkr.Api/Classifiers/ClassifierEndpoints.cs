@@ -176,9 +176,13 @@ public static class ClassifierEndpoints
             .Where(i => i.ClassifierAbbreviation == abbreviation && i.Code == code)
             .ProjectToType<ClassifierItemResponse>()
             .SingleOrDefaultAsync(cancellationToken);
-        return item is null
-            ? Problem.NotFound(http, $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found")
-            : TypedResults.Ok(item);
+        if (item is null)
+        {
+            return Problem.NotFound(http, $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found");
+        }
+
+        http.Response.Headers.ETag = $"\"{item.Revision}\"";
+        return TypedResults.Ok(item);
     }
 
     private static NotFoundProblem ClassifierNotFound(HttpContext http, string abbreviation) =>

@@ -72,15 +72,17 @@ public static class ClassifierManagement
     /// <param name="abbreviation">The classifier's abbreviation.</param>
     /// <param name="code">The item's code.</param>
     /// <param name="item">The item as it should be (its code may be left out).</param>
+    /// <param name="ifMatch">The item's current ETag (its revision, quoted), from the last read.</param>
     /// <param name="db">The register database.</param>
     /// <param name="catalog">The classifier cache to refresh.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
-    public static async Task<Results<Ok<ClassifierItemResponse>, ValidationProblem, NotFoundProblem>> ChangeClassifierItem(
+    public static async Task<Results<Ok<ClassifierItemResponse>, ValidationProblem, NotFoundProblem, RegisterProblem>> ChangeClassifierItem(
         [MaxLength(ClassifierRules.AbbreviationMaxLength), RegularExpression(ClassifierRules.AbbreviationPattern)] string abbreviation,
         [MaxLength(ClassifierRules.CodeMaxLength), RegularExpression(ClassifierRules.CodePattern)] string code,
-        [FromBody] NewClassifierItem item, SmpkrDbContext db, ClassifierCatalog catalog, TimeProvider clock, HttpContext http,
+        [FromBody] NewClassifierItem item, [FromHeader(Name = "If-Match")] string? ifMatch,
+        SmpkrDbContext db, ClassifierCatalog catalog, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = ClassifierRules.Check(item with { Code = item.Code ?? code });
@@ -94,10 +96,29 @@ public static class ClassifierManagement
             return ValidationProblems.Result(http, errors);
         }
 
-        var stored = await db.ClassifierItems.SingleOrDefaultAsync(i => i.ClassifierAbbreviation == abbreviation && i.Code == code, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await db.ClassifierItems
+            .FromSql($"SELECT * FROM classifier_items WHERE classifier_abbreviation = {abbreviation} AND code = {code} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
         if (stored is null)
         {
             return Problem.NotFound(http, $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found");
+        }
+
+        var etag = $"\"{stored.Revision}\"";
+        if (ifMatch is null)
+        {
+            return Problem.PreconditionRequired(http, $"Send If-Match with the item's current ETag ({etag}) so that no one's change is overwritten.");
+        }
+
+        if (!IfMatch.IsWellFormed(ifMatch))
+        {
+            return ValidationProblems.Result(http, [new FieldError("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {etag}).")]);
+        }
+
+        if (ifMatch != "*" && ifMatch != etag)
+        {
+            return Problem.PreconditionFailed(http, $"The item has changed: its ETag is now {etag}, not {ifMatch}. Read it again and reapply your change.");
         }
 
         if (item.Parent is not null && !await db.ClassifierItems.AnyAsync(i => i.ClassifierAbbreviation == abbreviation && i.Code == item.Parent, cancellationToken))
@@ -108,11 +129,14 @@ public static class ClassifierManagement
         var changes = Apply(stored, new ClassifierCsv.Item(code, item.Name!.Lt!, item.Name.En, item.Parent, item.ValidFrom, item.ValidTo));
         if (changes.Count > 0)
         {
+            stored.Revision++;
             AuditLog.Append(db, Caller.From(http), clock.GetUtcNow(), "edit", "classifier-item", null, changes, comment: $"{abbreviation} {code}");
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             catalog.Invalidate();
         }
 
+        http.Response.Headers.ETag = $"\"{stored.Revision}\"";
         return TypedResults.Ok(Response(stored));
     }
 
@@ -149,7 +173,11 @@ public static class ClassifierManagement
             return ValidationProblems.Result(http, [new FieldError("", "csv.malformed", e.Message)]);
         }
 
-        var stored = await db.ClassifierItems.Where(i => i.ClassifierAbbreviation == abbreviation).ToDictionaryAsync(i => i.Code, cancellationToken);
+        // The classifier's items stay locked until the load commits, so a concurrent change of one item waits for it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await db.ClassifierItems
+            .FromSql($"SELECT * FROM classifier_items WHERE classifier_abbreviation = {abbreviation} FOR UPDATE")
+            .ToDictionaryAsync(i => i.Code, cancellationToken);
         var (items, errors) = Check(rows, stored);
         if (errors.Count > 0)
         {
@@ -168,6 +196,7 @@ public static class ClassifierManagement
                 var changes = Apply(existing, row);
                 if (changes.Count > 0)
                 {
+                    existing.Revision++;
                     changed.Add(new ClassifierItemChange { Code = row.Code, Changes = changes });
                     AuditLog.Append(db, caller, now, "edit", "classifier-item", null, (JsonObject)changes.DeepClone(), comment: $"{abbreviation} {row.Code}");
                 }
@@ -186,6 +215,7 @@ public static class ClassifierManagement
         if (dryRun != true)
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             catalog.Invalidate();
         }
 
@@ -268,5 +298,6 @@ public static class ClassifierManagement
         Parent = item.ParentCode,
         ValidFrom = item.ValidFrom,
         ValidTo = item.ValidTo,
+        Revision = item.Revision,
     };
 }

@@ -52,7 +52,8 @@ internal static class ApiSurface
             .AllowAnonymous()
             .RequireCors(OpenDataCors)
             .RequireRateLimiting(RateLimits.OpenDataPolicy)
-            .RejectUnknownQueryParameters();
+            .RejectUnknownQueryParameters()
+            .AddEndpointFilter<Publication.ContentValidators>();
     }
 
     /// <summary>

@@ -56,3 +56,27 @@ public sealed class HttpCaching(IConfiguration configuration)
         return false;
     }
 }
+
+/// <summary>
+/// Validators for open-data answers that are plain values (classifiers): the ETag is a hash of the
+/// JSON sent, so <c>If-None-Match</c> gets 304 for those too. Answers written by the publication
+/// endpoints themselves already carry their validators and pass through.
+/// </summary>
+public sealed class ContentValidators(HttpCaching caching, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var answer = result is INestedHttpResult nested ? nested.Result : result;
+        if (answer is not IValueHttpResult { Value: { } value } || answer is IStatusCodeHttpResult { StatusCode: not (null or StatusCodes.Status200OK) })
+        {
+            return result;
+        }
+
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
+        var tag = "j" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
+        return caching.NotModified(context.HttpContext, tag, null)
+            ? Results.Empty
+            : Results.Bytes(bytes, "application/json; charset=utf-8");
+    }
+}

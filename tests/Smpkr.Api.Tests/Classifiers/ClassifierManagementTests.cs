@@ -68,12 +68,30 @@ public sealed class ClassifierManagementTests : ProgrammeTest
         var registered = await RegisteredAsync(body);
         var draft = await Owner.CreateAsync(body);
 
-        var retire = new HttpRequestMessage(HttpMethod.Put, "/api/v1/classifiers/KL_STUDIJU_FORMOS/items/part-time")
+        const string itemPath = "/api/v1/classifiers/KL_STUDIJU_FORMOS/items/part-time";
+        HttpRequestMessage Retire(string? ifMatch)
         {
-            Content = Samples.Json(new JsonObject { ["name"] = new JsonObject { ["lt"] = "Ištęstinė", ["en"] = "Part-time" }, ["validTo"] = "2020-12-31" }),
-        };
-        var retired = await ProgrammeClient.ExpectAsync(await Registrar().SendAsync(retire), HttpStatusCode.OK);
+            var request = new HttpRequestMessage(HttpMethod.Put, itemPath)
+            {
+                Content = Samples.Json(new JsonObject { ["name"] = new JsonObject { ["lt"] = "Ištęstinė", ["en"] = "Part-time" }, ["validTo"] = "2020-12-31" }),
+            };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            return request;
+        }
+
+        using var read = await Registrar().GetAsync(itemPath);
+        var etag = read.Headers.ETag!.Tag;
+        await ProblemAssert.IsProblem(await Registrar().SendAsync(Retire(null)), HttpStatusCode.PreconditionRequired);
+        await ProblemAssert.IsProblem(await Registrar().SendAsync(Retire("\"999\"")), HttpStatusCode.PreconditionFailed);
+        var retiring = await Registrar().SendAsync(Retire(etag));
+        var retired = await ProgrammeClient.ExpectAsync(retiring, HttpStatusCode.OK);
         Assert.That(retired["validTo"]!.GetValue<string>(), Is.EqualTo("2020-12-31"));
+        Assert.That(retiring.Headers.ETag!.Tag, Is.Not.EqualTo(etag), "a change gives the item a new ETag");
+        await ProblemAssert.IsProblem(await Registrar().SendAsync(Retire(etag)), HttpStatusCode.PreconditionFailed);
 
         var old = await Other.GetAsync(registered["id"]!.GetValue<string>());
         Assert.That(old["data"]!["forms"]![0]!["form"]!.GetValue<string>(), Is.EqualTo("part-time"), "registered versions are untouched");

@@ -90,6 +90,6 @@ public sealed class MappingTests
         Assert.That(() => config.Compile(), Throws.Nothing);
         var item = new ClassifierItem { ClassifierAbbreviation = "KL_X", Code = "A", NameLt = "Vardas", NameEn = "Name", ParentCode = "P" };
         var response = item.Adapt<ClassifierItemResponse>(config);
-        Assert.That(response, Is.EqualTo(new ClassifierItemResponse { Code = "A", Name = new LocalizedText("Vardas", "Name"), Parent = "P" }));
+        Assert.That(response, Is.EqualTo(new ClassifierItemResponse { Code = "A", Name = new LocalizedText("Vardas", "Name"), Parent = "P", Revision = 1 }));
     }
 }

@@ -204,7 +204,8 @@ public sealed class OpenDataTests : ProgrammeTest
     {
         var registered = await RegisteredAsync();
         var code = registered["code"]!.GetValue<string>();
-        foreach (var url in OpenUrls(code).Append("/open/v1/catalog"))
+        string[] more = ["/open/v1/catalog", "/open/v1/classifiers", "/open/v1/classifiers/KL_KALBOS", "/open/v1/classifiers/KL_KALBOS/items/lt"];
+        foreach (var url in OpenUrls(code).Concat(more))
         {
             using var first = await Anonymous().GetAsync(url);
             var etag = first.Headers.ETag;

@@ -241,6 +241,10 @@ namespace Smpkr.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("position");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
                     b.Property<DateOnly?>("ValidFrom")
                         .HasColumnType("date")
                         .HasColumnName("valid_from");
