@@ -26,11 +26,26 @@ internal sealed class RegisterMetrics : IDisposable
         _meter.CreateObservableGauge("smpkr.records", ObserveRecords, unit: "{record}",
             description: "Register records by object type and lifecycle status.");
         _meter.CreateObservableGauge("smpkr.metrics.age", ObserveAge, unit: "s", description: "Seconds since the register's gauges were last read from the database.");
+        _meter.CreateObservableGauge("smpkr.feed.head", () => _last.Feed is { } feed ? [new Measurement<long>(feed.Head)] : Array.Empty<Measurement<long>>(),
+            unit: "{entry}", description: "The change feed's head cursor on the primary (the number of published changes).");
+        _meter.CreateObservableGauge("smpkr.feed.replica_lag", () => _last.Feed is { } feed ? [new Measurement<long>(feed.Head - feed.ReadHead)] : Array.Empty<Measurement<long>>(),
+            unit: "{entry}", description: "Feed entries the open-data read source (the read replica, when configured) has not replayed yet; 0 without a replica.");
+        _meter.CreateObservableGauge("smpkr.feed.last_change_age", () => _last.Feed?.LastChangeAt is { } at && _last.ReadAt is { } read
+                ? [new Measurement<double>((read - at).TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            unit: "s", description: "Seconds between the last published change and the last refresh of these gauges.");
     }
 
     /// <summary>Reads every gauge's value from the database in one short read.</summary>
-    public async Task RefreshAsync(SmpkrDbContext db, CancellationToken cancellationToken)
+    public async Task RefreshAsync(SmpkrDbContext db, Publication.PublishedStore? published, CancellationToken cancellationToken)
     {
+        FeedState? feed = null;
+        if (published is not null)
+        {
+            var primary = await published.HeadAsync(fromPrimary: true, cancellationToken);
+            var read = await published.HeadAsync(fromPrimary: false, cancellationToken);
+            feed = new FeedState(primary.Head, read.Head, primary.LastChangeAt);
+        }
+
         var records = await db.Records.AsNoTracking()
             .GroupBy(r => new { r.ObjectType, r.Status })
             .Select(g => new { g.Key.ObjectType, g.Key.Status, Count = g.LongCount() })
@@ -38,7 +53,8 @@ internal sealed class RegisterMetrics : IDisposable
 
         _last = new Snapshot(
             _clock.GetUtcNow(),
-            records.Select(r => (r.ObjectType, Status: r.Status.ToString().ToLowerInvariant(), r.Count)).ToList());
+            records.Select(r => (r.ObjectType, Status: r.Status.ToString().ToLowerInvariant(), r.Count)).ToList(),
+            feed);
     }
 
     public void Dispose() => _meter.Dispose();
@@ -50,10 +66,12 @@ internal sealed class RegisterMetrics : IDisposable
     private IEnumerable<Measurement<double>> ObserveAge() =>
         _last.ReadAt is { } at ? [new Measurement<double>((_clock.GetUtcNow() - at).TotalSeconds)] : [];
 
-    private sealed record Snapshot(DateTimeOffset? ReadAt, IReadOnlyList<(string Type, string Status, long Count)> Records)
+    private sealed record Snapshot(DateTimeOffset? ReadAt, IReadOnlyList<(string Type, string Status, long Count)> Records, FeedState? Feed)
     {
-        public static readonly Snapshot Empty = new(null, []);
+        public static readonly Snapshot Empty = new(null, [], null);
     }
+
+    private sealed record FeedState(long Head, long ReadHead, DateTimeOffset? LastChangeAt);
 }
 
 /// <summary>Refreshes <see cref="RegisterMetrics"/> every <c>Telemetry:MetricsRefreshSeconds</c> (60 by default).</summary>
@@ -75,7 +93,8 @@ internal sealed partial class RegisterMetricsRefresh(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await metrics.RefreshAsync(scope.ServiceProvider.GetRequiredService<SmpkrDbContext>(), stoppingToken);
+                await metrics.RefreshAsync(scope.ServiceProvider.GetRequiredService<SmpkrDbContext>(),
+                    scope.ServiceProvider.GetService<Publication.PublishedStore>(), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

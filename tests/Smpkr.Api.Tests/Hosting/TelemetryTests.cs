@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -80,7 +81,7 @@ public sealed class TelemetryTests : ApiTest
         await using (var scope = App.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<RegisterMetrics>()
-                .RefreshAsync(scope.ServiceProvider.GetRequiredService<SmpkrDbContext>(), CancellationToken.None);
+                .RefreshAsync(scope.ServiceProvider.GetRequiredService<SmpkrDbContext>(), scope.ServiceProvider.GetRequiredService<Smpkr.Api.Publication.PublishedStore>(), CancellationToken.None);
         }
 
         Dictionary<string, long> expected;
@@ -94,9 +95,12 @@ public sealed class TelemetryTests : ApiTest
         }
 
         var observed = ObserveGauge("smpkr.records");
+        var status = (await Anonymous().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/open/v1/status"))!;
 
         Assert.That(expected, Does.ContainKey("programme/draft"));
         Assert.That(observed, Is.EquivalentTo(expected));
+        Assert.That(ObserveGauge("smpkr.feed.head").Values.Single().ToString(System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(status["head"]!.GetValue<string>()));
+        Assert.That(ObserveGauge("smpkr.feed.replica_lag").Values.Single(), Is.Zero, "without a replica the read source is the primary");
     }
 
     [Test]
@@ -127,7 +131,7 @@ public sealed class TelemetryTests : ApiTest
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             var tagMap = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
-            values[$"{tagMap["type"]}/{tagMap["status"]}"] = value;
+            values[tagMap.Count == 0 ? string.Empty : $"{tagMap["type"]}/{tagMap["status"]}"] = value;
         });
         listener.Start();
         listener.RecordObservableInstruments();
