@@ -36,6 +36,7 @@ builder.AddProfessionalStandards();
 builder.AddVetStandards();
 builder.AddPublication();
 builder.AddHealth();
+builder.AddTelemetry();
 
 var app = builder.Build();
 
@@ -65,6 +66,11 @@ register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();
 openData.MapPublication();
+
+if (await app.RunMigrateCommandAsync(args))
+{
+    return;
+}
 
 await app.InitializeDatabaseAsync();
 await app.IndexUnsearchedRecordsAsync();

@@ -131,12 +131,13 @@ public static class ProviderEndpoints
     /// <param name="ifMatch">The provider's current ETag.</param>
     /// <param name="db">The register database.</param>
     /// <param name="classifiers">Classifiers for checking the type.</param>
+    /// <param name="changeLog">Republishes the provider's published records when its name or type changes.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<Results<Ok<ProviderResponse>, ValidationProblem, RegisterProblem>> ReplaceProvider(
         [MaxLength(32), RegularExpression(ProviderRules.CodePattern)] string code, [FromBody] ProviderInput input, [FromHeader(Name = "If-Match")] string? ifMatch,
-        SmpkrDbContext db, ClassifierCatalog classifiers, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        SmpkrDbContext db, ClassifierCatalog classifiers, IChangeLog changeLog, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var check = new ContentCheck(await classifiers.GetAsync(cancellationToken), clock.TodayInLithuania());
         ProviderRules.Check(input, creating: false, check);
@@ -174,6 +175,7 @@ public static class ProviderEndpoints
         }
 
         var before = Snapshot(ProviderResponse.From(provider));
+        var published = provider.NameLt != input.Name!.Lt || provider.NameEn != input.Name.En || provider.Type != input.Type;
         var now = clock.GetUtcNow();
         provider.CodeType = input.CodeType!;
         provider.NameLt = input.Name!.Lt!;
@@ -186,6 +188,18 @@ public static class ProviderEndpoints
         var response = ProviderResponse.From(provider);
         AuditLog.Append(db, Caller.From(http), now, "edit", "provider", provider.Code, JsonDiff.Changes(before, Snapshot(response)), revision: provider.Revision);
         await db.SaveChangesAsync(cancellationToken);
+        if (published)
+        {
+            // Published records show their provider's name and type: each becomes a 'changed' feed entry in this transaction.
+            var records = await db.Records
+                .FromSql($"SELECT * FROM register_records WHERE owner = {code} AND current_version IS NOT NULL ORDER BY id FOR UPDATE")
+                .AsNoTracking().ToListAsync(cancellationToken);
+            foreach (var record in records)
+            {
+                await changeLog.AppendAsync(db, record, ChangeOps.Changed, null, cancellationToken);
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
         http.Response.Headers.ETag = $"\"{provider.Revision}\"";
         return TypedResults.Ok(response);

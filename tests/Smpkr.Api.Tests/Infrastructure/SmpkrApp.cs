@@ -10,7 +10,8 @@ namespace Smpkr.Api.Tests;
 public sealed class SmpkrApp(
     string connectionString,
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+    Action<IServiceCollection>? services = null,
+    Action<IWebHostBuilder>? host = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -32,6 +33,8 @@ public sealed class SmpkrApp(
         {
             builder.ConfigureTestServices(services);
         }
+
+        host?.Invoke(builder);
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>

@@ -146,6 +146,48 @@ public sealed class OpenDataTests : ProgrammeTest
     }
 
     [Test]
+    public async Task Renaming_a_provider_republishes_its_records_and_a_freelance_teacher_stays_unnamed()
+    {
+        var registered = await RegisteredAsync();
+        var code = registered["code"]!.GetValue<string>();
+        var head = (await Anonymous().GetFromJsonAsync<JsonObject>("/open/v1/status"))!["head"]!.GetValue<string>();
+        using var read = await Registrar().GetAsync($"/api/v1/providers/{TestTokens.ProviderCode}");
+        var provider = (await read.Content.ReadFromJsonAsync<JsonObject>())!;
+        var input = new JsonObject
+        {
+            ["codeType"] = provider["codeType"]!.DeepClone(),
+            ["name"] = new JsonObject { ["lt"] = "Pervadintas universitetas", ["en"] = "Renamed University" },
+            ["type"] = provider["type"]!.DeepClone(),
+            ["kinds"] = provider["kinds"]!.DeepClone(),
+        };
+
+        async Task<JsonObject> PutAsync(JsonObject body, EntityTagHeaderValue etag)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/providers/{TestTokens.ProviderCode}") { Content = Samples.Json(body) };
+            request.Headers.IfMatch.Add(etag);
+            using var response = await Registrar().SendAsync(request);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+
+        await PutAsync(input, read.Headers.ETag!);
+        var renamed = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/programmes/{code}"))!;
+        var entries = Items(await FeedAsync($"&after={head}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(renamed["provider"]!["name"]!["lt"]!.GetValue<string>(), Is.EqualTo("Pervadintas universitetas"));
+            Assert.That(entries.Where(e => e["code"]!.GetValue<string>() == code).Select(e => e["op"]!.GetValue<string>()), Is.EqualTo(new[] { "changed" }));
+            Assert.That(entries.All(e => e["record"]!["provider"]!["code"]!.GetValue<string>() == TestTokens.ProviderCode), Is.True);
+        });
+
+        input["type"] = "freelance-teacher";
+        using var again = await Registrar().GetAsync($"/api/v1/providers/{TestTokens.ProviderCode}");
+        await PutAsync(input, again.Headers.ETag!);
+        var person = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/programmes/{code}"))!;
+        Assert.That(person["provider"]!.ToJsonString(), Is.EqualTo("{\"type\":\"freelance-teacher\"}"), "a person's name and code are not published");
+    }
+
+    [Test]
     public async Task An_alias_answers_with_the_canonical_record_and_says_so()
     {
         var registered = await RegisteredAsync();
