@@ -80,7 +80,7 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
                                  && Publication.PublishedFields.KindsOf(type).OfType<string>().ToList() is { Count: > 0 } kinds:
                     Enumerate(item, kinds);
                     break;
-                case "limit" when openData:
+                case "limit" when openData && path.EndsWith("changes", StringComparison.Ordinal):
                     schema.Minimum = "1";
                     schema.Maximum = Publication.OpenDataEndpoints.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     break;
@@ -109,12 +109,15 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
                     break;
                 case "registeredFrom" or "registeredTo":
                     schema.Format = "date";
+                    schema.MaxLength = 10;
                     break;
                 case "changedSince":
+                    schema.MaxLength = 40;
                     schema.Pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2}))?$";
                     break;
                 case "q":
                     schema.MaxLength = Search.SearchRequest.MaxQueryLength;
+                    schema.Pattern = "^[^\\u0000-\\u001F]*$";
                     break;
                 case "facets" when schema.Items is OpenApiSchema facetNames:
                     facetNames.MaxLength = 200;
@@ -163,6 +166,40 @@ internal sealed class ContractLimitsFilter : IOperationFilter, ISchemaFilter
             var values = context.Type.GetCustomAttributes<JsonDerivedTypeAttribute>().Select(d => d.TypeDiscriminator?.ToString()).OfType<string>().ToList();
             kindSchema.Enum = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
             kindSchema.MaxLength = values.Max(v => v.Length);
+        }
+
+        if (context.Type == typeof(Search.FacetCount) && concrete.Properties is { } facetMembers)
+        {
+            if (facetMembers.TryGetValue("value", out var value) && value is OpenApiSchema valueSchema)
+            {
+                valueSchema.MaxLength = 64;
+                valueSchema.Pattern = "^[^\\u0000-\\u001F]+$";
+            }
+
+            if (facetMembers.TryGetValue("count", out var count) && count is OpenApiSchema countSchema)
+            {
+                countSchema.Minimum = "0";
+                countSchema.Maximum = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (context.Type.IsGenericType && context.Type.GetGenericTypeDefinition() == typeof(Search.SearchPage<>) && concrete.Properties is { } pageMembers)
+        {
+            if (pageMembers.TryGetValue("total", out var total) && total is OpenApiSchema totalSchema)
+            {
+                totalSchema.Minimum = "0";
+                totalSchema.Maximum = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // One member per facet asked for, each a bounded list of value counts.
+            if (pageMembers.TryGetValue("facets", out var facets) && facets is OpenApiSchema facetsSchema
+                && facetsSchema.AdditionalProperties is OpenApiSchema counts)
+            {
+                counts.MaxItems = 1000;
+                facetsSchema.Properties = Search.SearchRequest.FacetNames.ToDictionary(n => n, _ => (IOpenApiSchema)counts);
+                facetsSchema.AdditionalProperties = null;
+                facetsSchema.AdditionalPropertiesAllowed = false;
+            }
         }
 
         if (context.MemberInfo?.GetCustomAttribute<ItemsAttribute>() is { } items && concrete.Items is OpenApiSchema itemSchema)

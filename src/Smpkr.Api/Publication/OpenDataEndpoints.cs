@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Smpkr.Api.Problems;
 using Smpkr.Api.Register;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Publication;
 
@@ -31,7 +32,7 @@ public static class OpenDataEndpoints
             var group = openData.MapGroup("/" + resource).WithTags($"Open data: {resource}").WithMetadata(new PublishedType(type, resource));
             group.MapGet("/", ListRecords).WithName($"ListPublished{plural}")
                 .WithSummary($"List published {resource}")
-                .WithDescription($"Registered and deregistered {resource} by code, keyset-paginated (`cursor`); as published at `asOf` and/or in the version in force on `validAt`. JSON, JSON Lines or CSV.")
+                .WithDescription($"Published (registered and deregistered) {resource}: search and filters as on the register API (`q`, filters, `sort`, `facets`, `total`), keyset-paginated (`cursor`); or as published at `asOf` and/or in the version in force on `validAt`. JSON, JSON Lines or CSV.")
                 .Produces<JsonObject>(StatusCodes.Status200OK, Formats.Json, Formats.JsonLines, Formats.Csv);
             group.MapGet("/{code}", GetRecord).WithName($"GetPublished{plural[..^1]}")
                 .WithSummary($"Get a published {type.Replace('-', ' ')} by code or alias")
@@ -62,33 +63,47 @@ public static class OpenDataEndpoints
             .Produces<JsonObject>(StatusCodes.Status200OK, Catalog.JsonLd, Formats.Json);
     }
 
-    /// <param name="kind">Only these kinds (repeatable), e.g. <c>study</c>.</param>
-    /// <param name="status">Only these statuses (repeatable): <c>registered</c>, <c>deregistered</c>.</param>
-    /// <param name="cursor">Where the previous page ended (from its <c>next</c> link).</param>
-    /// <param name="limit">Page size, 1–1000 (default 100).</param>
-    /// <param name="asOf">Show the records as they were published at this moment (ISO 8601 timestamp).</param>
-    /// <param name="validAt">Show the version in force on this date (ISO 8601 date).</param>
+    /// <param name="query">Search and filters as on the register API (published records only): <c>q</c>, filters, <c>sort</c>, <c>facets</c>, <c>total</c>, <c>cursor</c>, <c>limit</c>.</param>
+    /// <param name="asOf">Show the records as they were published at this moment (ISO 8601 timestamp); combines with validAt, kind, status, cursor and limit only.</param>
+    /// <param name="validAt">Show the version in force on this date (ISO 8601 date); combines with asOf, kind, status, cursor and limit only.</param>
     /// <param name="format"><c>json</c> (default), <c>jsonl</c> or <c>csv</c>; also chosen by <c>Accept</c>.</param>
     /// <param name="store">Published data.</param>
+    /// <param name="classifiers">Classifiers, to check filter values.</param>
+    /// <param name="types">What each type offers to search.</param>
     /// <param name="caching">Validators and freshness.</param>
     /// <param name="http">The request.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     public static async Task<IResult> ListRecords(
-        [FromQuery] string[]? kind, [FromQuery] string[]? status, string? cursor, int? limit, DateTimeOffset? asOf, DateOnly? validAt, string? format,
-        PublishedStore store, HttpCaching caching, HttpContext http, CancellationToken cancellationToken)
+        [AsParameters] SearchQuery query, DateTimeOffset? asOf, DateOnly? validAt, string? format,
+        PublishedStore store, ClassifierCatalog classifiers, SearchableTypes types, HttpCaching caching, HttpContext http, CancellationToken cancellationToken)
     {
         var published = Published(http);
         var errors = new List<FieldError>();
         var chosen = Formats.Choose(http.Request, format, errors);
-        var size = limit ?? DefaultLimit;
-        if (size is < 1 or > MaxLimit)
+        Values(query.Status, ["registered", "deregistered"], "status", errors);
+        var historical = asOf is not null || validAt is not null;
+        SearchRequest? request = null;
+        string? afterCode = null;
+        var size = query.Limit ?? RecordFilter.DefaultLimit;
+        if (historical)
         {
-            errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{MaxLimit}."));
+            Values(query.Kind, PublishedFields.KindsOf(published.Type).OfType<string>().ToArray(), "kind", errors);
+            if (size is < 1 or > RecordFilter.MaxLimit)
+            {
+                errors.Add(new FieldError("limit", "limit.out-of-range", $"Use 1–{RecordFilter.MaxLimit}."));
+            }
+
+            afterCode = ReadCodeCursor(query.Cursor, errors);
+            foreach (var name in SearchOnly(query))
+            {
+                errors.Add(new FieldError(name, "query.not-with-history", $"'{name}' searches the current records; with asOf or validAt use only kind, status, cursor and limit."));
+            }
+        }
+        else if (errors.Count == 0)
+        {
+            request = SearchRequest.Parse(query, types.Get(published.Type), await classifiers.GetAsync(cancellationToken), errors);
         }
 
-        var kinds = Values(kind, PublishedFields.KindsOf(published.Type).OfType<string>().ToArray(), "kind", errors);
-        var statuses = Values(status, ["registered", "deregistered"], "status", errors);
-        var afterCode = ReadCodeCursor(cursor, errors);
         if (errors.Count > 0)
         {
             return ValidationProblems.Result(http, errors);
@@ -100,10 +115,61 @@ public static class OpenDataEndpoints
             return Results.Empty;
         }
 
-        var page = await store.ListAsync(published.Type, kinds, statuses, afterCode, size + 1, asOf, validAt, cancellationToken);
-        var next = page.Count > size ? Pages.Next(http, CodeCursor(page[size - 1].Code)).ToString() : null;
-        await WriteRecordsAsync(http, chosen.Value, published.Type, page.Take(size), writer => writer.WriteString("next", next));
+        if (historical)
+        {
+            var page = await store.ListAsync(published.Type, query.Kind is { Length: > 0 } ? query.Kind : null,
+                query.Status is { Length: > 0 } ? query.Status : null, afterCode, size + 1, asOf, validAt, cancellationToken);
+            var next = page.Count > size ? Pages.Next(http, CodeCursor(page[size - 1].Code)).ToString() : null;
+            await WriteRecordsAsync(http, chosen.Value, published.Type, page.Take(size), writer => writer.WriteString("next", next));
+            return Results.Empty;
+        }
+
+        var (records, result) = await store.SearchAsync(published.Type, request!, cancellationToken);
+        var nextPage = result.NextCursor is { } cursor ? Pages.Next(http, cursor).ToString() : null;
+        await WriteRecordsAsync(http, chosen.Value, published.Type, records, writer =>
+        {
+            writer.WriteString("next", nextPage);
+            if (result.Total is { } total)
+            {
+                writer.WriteNumber("total", total);
+            }
+
+            if (result.Facets is { } facets)
+            {
+                writer.WriteStartObject("facets");
+                foreach (var (name, counts) in facets)
+                {
+                    writer.WriteStartArray(name);
+                    foreach (var count in counts)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("value", count.Value);
+                        writer.WriteNumber("count", count.Count);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+            }
+        });
         return Results.Empty;
+    }
+
+    /// <summary>The parameters that search current records and have no meaning for a past state.</summary>
+    private static IEnumerable<string> SearchOnly(SearchQuery query)
+    {
+        var given = new (string Name, bool Set)[]
+        {
+            ("q", query.Q is not null), ("provider", query.Provider is { Length: > 0 }), ("fieldGroup", query.FieldGroup is { Length: > 0 }),
+            ("studyField", query.StudyField is { Length: > 0 }), ("iscedF", query.IscedF is { Length: > 0 }), ("ltksLevel", query.LtksLevel is { Length: > 0 }),
+            ("eqfLevel", query.EqfLevel is { Length: > 0 }), ("cycle", query.Cycle is { Length: > 0 }), ("studyType", query.StudyType is { Length: > 0 }),
+            ("language", query.Language is { Length: > 0 }), ("form", query.Form is { Length: > 0 }), ("registeredFrom", query.RegisteredFrom is not null),
+            ("registeredTo", query.RegisteredTo is not null), ("changedSince", query.ChangedSince is not null), ("sort", query.Sort is not null),
+            ("facets", query.Facets is { Length: > 0 }), ("total", query.Total is not null),
+        };
+        return given.Where(g => g.Set).Select(g => g.Name);
     }
 
     /// <param name="code">The state code, or an old code (alias).</param>

@@ -1,6 +1,7 @@
 using System.Data;
 using Npgsql;
 using NpgsqlTypes;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Publication;
 
@@ -29,6 +30,36 @@ public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
 /// <summary>Reads of the published tables; nothing here touches drafts, pending changes or the audit log.</summary>
 public sealed class PublishedStore(PublicationSources sources)
 {
+    private readonly RegisterSearch _search = new(sources.Reads);
+
+    /// <summary>
+    /// Search among published records only (the search index of the read source), then their
+    /// published content in the order found.
+    /// </summary>
+    public async Task<(List<StoredRecord> Records, SearchResult Result)> SearchAsync(string type, SearchRequest request, CancellationToken cancellationToken)
+    {
+        var result = await _search.SearchAsync(type, request, SearchVisibility.PublishedOnly, cancellationToken);
+        if (result.Ids.Count == 0)
+        {
+            return ([], result);
+        }
+
+        await using var command = sources.Reads.CreateCommand(
+            "SELECT record_id, code, content::text, sequence, changed_at, version FROM published_records WHERE record_id = ANY($1)");
+        command.Parameters.Add(new() { Value = result.Ids.ToArray() });
+        var found = new Dictionary<Guid, StoredRecord>(result.Ids.Count);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetGuid(0)] = new StoredRecord(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5));
+            }
+        }
+
+        // Index rows and published rows are written in the same transaction; a record indexed without a published row is left out rather than shown.
+        return ([.. result.Ids.Where(found.ContainsKey).Select(id => found[id])], result);
+    }
+
     public async Task<FeedPosition> HeadAsync(bool fromPrimary, CancellationToken cancellationToken)
     {
         await using var command = (fromPrimary ? sources.Primary : sources.Reads).CreateCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1");
