@@ -28,6 +28,9 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The service process (for its memory).</summary>
+    public int? ServiceProcessId => _service?.Id;
+
     /// <param name="prepare">Fills the new database before the service starts (e.g. a generated register).</param>
     public static async Task<BenchmarkHost> StartAsync(Func<string, Task>? prepare = null)
     {

@@ -4,12 +4,14 @@ using Smpkr.Api.Benchmarks;
 // Usage: dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- ingest [--records N] [--no-write]
 //        … -- search [--programmes 100000] [--seconds 10] [--no-write]
 //        … -- search --scale [--sizes 10000,100000,1000000] [--seconds 10]
+//        … -- open-data [--programmes 100000] [--seconds 10] [--no-write]; --scale [--sizes 10000,100000,1000000]
 //        … -- generate --connection "Host=…;Database=…" [--programmes 100000] [--seed 1]
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
     "generate" => await GenerateCommand.RunAsync(args.Skip(1).ToArray()),
     "search" => await SearchBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "open-data" => await OpenDataBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -18,6 +20,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- ingest [--records 10000] [--no-write]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- search [--programmes 100000] [--seconds 10] [--no-write]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- search --scale [--sizes 10000,100000,1000000] [--seconds 10]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- open-data [--programmes 100000] [--seconds 10] [--no-write] | --scale [--sizes 10000,100000,1000000]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- generate --connection \"Host=…;Database=…\" [--programmes 100000] [--seed 1]");
     return 2;
 }

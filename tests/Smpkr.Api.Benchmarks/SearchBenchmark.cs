@@ -44,7 +44,7 @@ internal static class SearchBenchmark
 
     private sealed record Workload(string Name, int Connections, Func<Random, string> ApiPath, Func<Random, string> BaselinePath, string? PgbenchScript);
 
-    private sealed record Figures(double RequestsPerSecond, double P50, double P95, double P99, int Errors);
+    internal sealed record Figures(double RequestsPerSecond, double P50, double P95, double P99, int Errors);
 
     private sealed record Row(string Workload, int Connections, Figures Api, Figures Baseline, double? PgbenchTps);
 
@@ -161,7 +161,7 @@ internal static class SearchBenchmark
 
     // ---- load driver -----------------------------------------------------------------------
 
-    private static async Task<Figures> DriveAsync(Uri address, string? authorization, Func<Random, string> path, int connections, int seconds)
+    internal static async Task<Figures> DriveAsync(Uri address, string? authorization, Func<Random, string> path, int connections, int seconds)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
@@ -190,7 +190,7 @@ internal static class SearchBenchmark
 
     private static int _failureShown;
 
-    private static async Task RunAsync(HttpClient client, Func<Random, string> path, int connections, TimeSpan duration, Action<int, double, bool>? record)
+    internal static async Task RunAsync(HttpClient client, Func<Random, string> path, int connections, TimeSpan duration, Action<int, double, bool>? record)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
@@ -278,7 +278,7 @@ internal static class SearchBenchmark
         };
     }
 
-    private static async Task<double?> PgbenchAsync(BenchmarkHost host, string script, int connections, int seconds)
+    internal static async Task<double?> PgbenchAsync(BenchmarkHost host, string script, int connections, int seconds)
     {
         var file = Path.Combine(Path.GetTempPath(), $"smpkr-pgbench-{Guid.NewGuid():N}.sql");
         await File.WriteAllTextAsync(file, script);
@@ -382,7 +382,7 @@ internal static class SearchBenchmark
         return new RegisterBodies(Microsoft.Extensions.Options.Options.Create(options));
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     // ---- the bare-Npgsql baseline ----------------------------------------------------------
