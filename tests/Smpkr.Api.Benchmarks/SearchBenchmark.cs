@@ -129,7 +129,7 @@ internal static class SearchBenchmark
                 codes.Add(reader.GetString(0));
             }
 
-            await using var table = dataSource.CreateCommand("DROP TABLE IF EXISTS bench_codes; CREATE TABLE bench_codes AS SELECT row_number() OVER (ORDER BY code) AS i, code FROM register_records WHERE object_type = 'programme' AND status = 'Registered'");
+            await using var table = dataSource.CreateCommand("DROP TABLE IF EXISTS bench_codes; CREATE TABLE bench_codes AS SELECT row_number() OVER (ORDER BY code) AS i, code FROM register_records WHERE object_type = 'programme' AND status = 'Registered'; CREATE UNIQUE INDEX ON bench_codes (i)");
             await table.ExecuteNonQueryAsync();
         }
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Smpkr.Api.Data;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Publication;
@@ -16,14 +17,26 @@ internal static class PublicationSetup
         builder.Services.AddSingleton<IChangeLog, PublishedChangeLog>();
         builder.Services.AddSingleton(sp =>
         {
-            var primary = sp.GetRequiredService<NpgsqlDataSource>();
-            var replica = sp.GetRequiredService<IConfiguration>().GetConnectionString(ReadOnlyConnectionStringName);
-            return new PublicationSources(primary, string.IsNullOrWhiteSpace(replica)
-                ? primary
-                : new NpgsqlDataSourceBuilder(replica) { Name = "smpkr-read-only" }.Build());
+            // Open-data reads are a handful of fixed statements run very often: their own pools prepare them
+            // on first use (server-side prepared statements), so each later call skips parsing and planning.
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var primary = Prepared(configuration.GetConnectionString(DataSetup.ConnectionStringName)!, "smpkr-open-data");
+            var replica = configuration.GetConnectionString(ReadOnlyConnectionStringName);
+            return new PublicationSources(primary, string.IsNullOrWhiteSpace(replica) ? primary : Prepared(replica, "smpkr-read-only"));
         });
         builder.Services.AddSingleton<PublishedStore>();
         builder.Services.AddSingleton<HttpCaching>();
+    }
+
+    private static NpgsqlDataSource Prepared(string connectionString, string name)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        return builder.Build();
     }
 
     /// <summary>Builds the feed of a register that has records but no feed yet (when this service migrates the database).</summary>

@@ -11,11 +11,20 @@ namespace Smpkr.Api.Publication;
 /// primary, so a feed cursor is never ahead of the data it is compared with, and never behind what
 /// a writer was told was committed.
 /// </summary>
-public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSource reads)
+public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSource reads) : IAsyncDisposable
 {
     public NpgsqlDataSource Primary => primary;
 
     public NpgsqlDataSource Reads => reads;
+
+    public async ValueTask DisposeAsync()
+    {
+        await primary.DisposeAsync();
+        if (!ReferenceEquals(reads, primary))
+        {
+            await reads.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>One published record as stored: its public JSON and the feed entry that produced it.</summary>
@@ -77,24 +86,28 @@ public sealed class PublishedStore(PublicationSources sources)
     /// <summary>The current published record with this code, or, failing that, the record this alias belongs to.</summary>
     public async Task<(StoredRecord Record, bool ByAlias)?> FindAsync(string type, string code, CancellationToken cancellationToken)
     {
-        await using var command = sources.Reads.CreateCommand(
+        // The hot path is one index lookup; an alias (a code before a recoding) is the rare second try.
+        if (await ReadOneAsync("SELECT code, content::text, sequence, changed_at, version FROM published_records WHERE object_type = $1 AND code = $2",
+                type, code, cancellationToken) is { } record)
+        {
+            return (record, false);
+        }
+
+        return await ReadOneAsync(
             """
-            SELECT code, content::text, sequence, changed_at, version, false FROM published_records WHERE object_type = $1 AND code = $2
-            UNION ALL
-            SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version, true
+            SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version
             FROM record_aliases a JOIN published_records p ON p.record_id = a.record_id
-            WHERE a.object_type = $1 AND a.code = $2 AND NOT EXISTS (SELECT 1 FROM published_records WHERE object_type = $1 AND code = $2)
-            LIMIT 1
-            """);
+            WHERE a.object_type = $1 AND a.code = $2
+            """, type, code, cancellationToken) is { } aliased ? (aliased, true) : null;
+    }
+
+    private async Task<StoredRecord?> ReadOneAsync(string sql, string type, string code, CancellationToken cancellationToken)
+    {
+        await using var command = sources.Reads.CreateCommand(sql);
         command.Parameters.Add(new() { Value = type });
         command.Parameters.Add(new() { Value = code });
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return (new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)), reader.GetBoolean(5));
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
     }
 
     /// <summary>

@@ -51,8 +51,8 @@ public sealed class ReadReplicaTests : ProgrammeTest
     [Test]
     public async Task A_snapshot_reads_one_database_snapshot_even_while_writes_commit()
     {
-        await using var database = NpgsqlDataSource.Create(ConnectionString);
-        var store = new PublishedStore(new PublicationSources(database, database));
+        await using var sources = new PublicationSources(NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString));
+        var store = new PublishedStore(sources);
         await RegisteredAsync(Samples.Study("Prieš momentinę kopiją"));
         await using var snapshot = await store.BeginSnapshotAsync(CancellationToken.None);
         var cursor = snapshot.Head.Head;
