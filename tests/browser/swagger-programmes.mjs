@@ -173,6 +173,13 @@ async function collapse(op) {
 // per value and type it in.
 async function fillArray(op, name, values) {
   const row = op.locator(`tr[data-param-name="${name}"]`).first();
+  // An array of an enum (status, kind) is rendered as a multiple select: choose the values.
+  const select = row.locator('select[multiple]');
+  if (await select.count()) {
+    const chosen = await select.first().selectOption(values);
+    must(values.every((v) => chosen.includes(v)), `${name} offers no option ${values.filter((v) => !chosen.includes(v)).join(', ')}`);
+    return;
+  }
   const items = row.locator('.json-schema-form-item');
   while (await items.count()) {
     const before = await items.count();

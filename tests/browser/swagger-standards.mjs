@@ -161,8 +161,15 @@ async function collapse(op) {
 // An array parameter (type: array of strings, no enum) is rendered as a list of text inputs, each
 // with a "-" button, under an "Add string item" button: remove what is there, then add one item
 // per value and type it in.
+// An array of an enum (status, kind) is rendered as a multiple select instead: choose the values.
 async function fillArray(op, name, values) {
   const row = op.locator(`tr[data-param-name="${name}"]`).first();
+  const select = row.locator('select[multiple]');
+  if (await select.count()) {
+    const chosen = await select.first().selectOption(values);
+    must(values.every((v) => chosen.includes(v)), `${name} offers no option ${values.filter((v) => !chosen.includes(v)).join(', ')}`);
+    return;
+  }
   const items = row.locator('.json-schema-form-item');
   while (await items.count()) {
     const before = await items.count();
