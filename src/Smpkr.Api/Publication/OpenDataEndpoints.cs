@@ -32,7 +32,7 @@ public static class OpenDataEndpoints
             var group = openData.MapGroup("/" + resource).WithTags($"Open data: {resource}").WithMetadata(new PublishedType(type, resource));
             group.MapGet("/", ListRecords).WithName($"ListPublished{plural}")
                 .WithSummary($"List published {resource}")
-                .WithDescription($"Published (registered and deregistered) {resource}: search and filters as on the register API (`q`, filters, `sort`, `facets`, `total`), keyset-paginated (`cursor`); or as published at `asOf` and/or in the version in force on `validAt`. JSON, JSON Lines or CSV.")
+                .WithDescription($"Published (registered and deregistered) {resource}: search and filters as on the register API (`q`, filters, `sort`, `facets`, `total`), keyset-paginated (`cursor`), by code unless `q` or `sort` says otherwise; or as published at `asOf` and/or in the version in force on `validAt`. JSON, JSON Lines or CSV.")
                 .Produces<JsonObject>(StatusCodes.Status200OK, Formats.Json, Formats.JsonLines, Formats.Csv);
             group.MapGet("/{code}", GetRecord).WithName($"GetPublished{plural[..^1]}")
                 .WithSummary($"Get a published {type.Replace('-', ' ')} by code or alias")
@@ -101,7 +101,8 @@ public static class OpenDataEndpoints
         }
         else if (errors.Count == 0)
         {
-            request = SearchRequest.Parse(query, types.Get(published.Type), await classifiers.GetAsync(cancellationToken), errors);
+            // Without q, open data lists by code: the order a harvester or another register expects.
+            request = SearchRequest.Parse(query, types.Get(published.Type), await classifiers.GetAsync(cancellationToken), errors, listedBy: SearchSort.Code);
         }
 
         if (errors.Count > 0)

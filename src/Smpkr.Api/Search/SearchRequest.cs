@@ -95,7 +95,7 @@ public sealed partial record SearchRequest
     /// Checks every parameter of <paramref name="query"/>; each broken one is added to
     /// <paramref name="errors"/> under its own name, and the result is then not to be used.
     /// </summary>
-    public static SearchRequest Parse(SearchQuery query, ISearchableType type, ClassifierCatalog.Snapshot classifiers, List<FieldError> errors)
+    public static SearchRequest Parse(SearchQuery query, ISearchableType type, ClassifierCatalog.Snapshot classifiers, List<FieldError> errors, SearchSort listedBy = SearchSort.Created)
     {
         var text = query.Q?.Trim();
         IReadOnlyList<string> words = [];
@@ -168,7 +168,7 @@ public sealed partial record SearchRequest
             errors.Add(new FieldError("iscedF", "filter.unknown-value", $"'{value}' is not an ISCED-F field of 2–4 digits."));
         }
 
-        var sort = text is null ? SearchSort.Created : SearchSort.Relevance;
+        var sort = text is null ? listedBy : SearchSort.Relevance;
         if (query.Sort is { } sortName)
         {
             if (!Sorts.TryGetValue(sortName, out sort))

@@ -170,6 +170,24 @@ public sealed class OpenDataTests : ProgrammeTest
     }
 
     [Test]
+    public async Task Without_q_open_lists_walk_by_code()
+    {
+        await RegisteredAsync(Samples.Study("Pirmoji"));
+        await RegisteredAsync(Samples.Study("Antroji"));
+        var codes = new List<string>();
+        for (string? next = "/open/v1/programmes?limit=2"; next is not null;)
+        {
+            var page = (await Anonymous().GetFromJsonAsync<JsonObject>(next))!;
+            codes.AddRange(page["items"]!.AsArray().Select(i => i!["code"]!.GetValue<string>()));
+            next = page["next"]?.GetValue<string>();
+        }
+
+        Assert.That(codes, Has.Count.GreaterThanOrEqualTo(2));
+        Assert.That(codes, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(codes, Is.Unique);
+    }
+
+    [Test]
     public async Task Renaming_a_provider_republishes_its_records_and_a_freelance_teacher_stays_unnamed()
     {
         var registered = await RegisteredAsync();
