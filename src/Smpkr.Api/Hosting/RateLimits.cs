@@ -17,15 +17,17 @@ internal static class RateLimits
         var section = builder.Configuration.GetSection("RateLimiting:OpenData");
         builder.Services.AddRateLimiter(options =>
         {
+            // Read once, on the first request (the configuration is complete by then), not on every request.
+            var settings = new Lazy<(int Permits, TimeSpan Window)>(() =>
+                (section.GetValue("PermitLimit", 600), TimeSpan.FromSeconds(Math.Max(1, section.GetValue("WindowSeconds", 60)))));
             options.AddPolicy(OpenDataPolicy, context =>
             {
-                var permits = section.GetValue("PermitLimit", 600);
+                var (permits, window) = settings.Value;
                 if (permits <= 0)
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var window = TimeSpan.FromSeconds(Math.Max(1, section.GetValue("WindowSeconds", 60)));
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
                 {

@@ -11,8 +11,11 @@ namespace Smpkr.Api.Publication;
 /// </summary>
 public sealed class HttpCaching(IConfiguration configuration)
 {
-    /// <summary>How long a shared cache may reuse an answer (<c>OpenData:MaxAgeSeconds</c>, default 60).</summary>
-    public int MaxAgeSeconds => Math.Max(0, configuration.GetValue("OpenData:MaxAgeSeconds", 60));
+    private readonly Lazy<string> _cacheControl = new(() =>
+        $"public, max-age={Math.Max(0, configuration.GetValue("OpenData:MaxAgeSeconds", 60)).ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>How long a shared cache may reuse an answer (<c>OpenData:MaxAgeSeconds</c>, default 60), read once.</summary>
+    public string CacheControl => _cacheControl.Value;
 
     /// <summary>A short fingerprint of what the request asked for: path, query and format.</summary>
     public static string Fingerprint(HttpRequest request, OpenFormat format)
@@ -35,9 +38,7 @@ public sealed class HttpCaching(IConfiguration configuration)
             headers.LastModified = modified.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        headers.CacheControl = immutable
-            ? "public, max-age=31536000, immutable"
-            : $"public, max-age={MaxAgeSeconds.ToString(CultureInfo.InvariantCulture)}";
+        headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : CacheControl;
         headers.Vary = "Accept, Accept-Encoding";
 
         if (!EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags))

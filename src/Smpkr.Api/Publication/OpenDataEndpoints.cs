@@ -543,7 +543,9 @@ public static class OpenDataEndpoints
                 await http.Response.WriteAsync(content + "\n");
                 break;
             default:
-                await http.Response.WriteAsync(content);
+                var bytes = Encoding.UTF8.GetBytes(content);
+                http.Response.ContentLength = bytes.Length;
+                await http.Response.Body.WriteAsync(bytes);
                 break;
         }
     }

@@ -170,6 +170,21 @@ public sealed class OpenDataTests : ProgrammeTest
     }
 
     [Test]
+    public async Task Head_on_a_published_record_answers_its_headers_without_the_body()
+    {
+        var registered = await RegisteredAsync();
+        using var get = await Anonymous().GetAsync($"/open/v1/programmes/{registered["code"]}");
+        using var head = await Anonymous().SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/open/v1/programmes/{registered["code"]}"));
+        var body = await head.Content.ReadAsByteArrayAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(head.Headers.ETag, Is.EqualTo(get.Headers.ETag));
+            Assert.That(body, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task Without_q_open_lists_walk_by_code()
     {
         await RegisteredAsync(Samples.Study("Pirmoji"));
