@@ -105,25 +105,12 @@ public static class ClassifierManagement
             return Problem.NotFound(http, $"Classifier '{abbreviation}' has no item '{code}'.", "classifier.item-not-found");
         }
 
-        var etag = $"\"{stored.Revision}\"";
-        if (ifMatch is null)
+        switch (IfMatch.Check(http, ifMatch, stored.Revision, "item"))
         {
-            return Problem.PreconditionRequired(http, $"Send If-Match with the item's current ETag ({etag}) so that no one's change is overwritten.");
-        }
-
-        if (!IfMatch.IsWellFormed(ifMatch))
-        {
-            return ValidationProblems.Result(http, [new FieldError("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {etag}).")]);
-        }
-
-        if (ifMatch != "*" && ifMatch != etag)
-        {
-            return Problem.PreconditionFailed(http, $"The item has changed: its ETag is now {etag}, not {ifMatch}. Read it again and reapply your change.");
-        }
-
-        if (item.Parent is not null && !await db.ClassifierItems.AnyAsync(i => i.ClassifierAbbreviation == abbreviation && i.Code == item.Parent, cancellationToken))
-        {
-            return ValidationProblems.Result(http, [new FieldError("parent", "classifier.parent-unknown", $"{abbreviation} has no item '{item.Parent}'.")]);
+            case ({ } precondition, _):
+                return precondition;
+            case (_, { } malformed):
+                return ValidationProblems.Result(http, [malformed]);
         }
 
         var changes = Apply(stored, new ClassifierCsv.Item(code, item.Name!.Lt!, item.Name.En, item.Parent, item.ValidFrom, item.ValidTo));

@@ -158,20 +158,12 @@ public static class ProviderEndpoints
             return Problem.Missing(http, $"No provider has the code '{code}'.", "provider.not-found");
         }
 
-        var etag = $"\"{provider.Revision}\"";
-        if (ifMatch is null)
+        switch (IfMatch.Check(http, ifMatch, provider.Revision, "provider"))
         {
-            return Problem.PreconditionRequired(http, $"Send If-Match with the provider's current ETag ({etag}).");
-        }
-
-        if (!IfMatch.IsWellFormed(ifMatch))
-        {
-            return ValidationProblems.Result(http, [new FieldError("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {etag}).")]);
-        }
-
-        if (ifMatch != "*" && ifMatch != etag)
-        {
-            return Problem.PreconditionFailed(http, $"The provider has changed: its ETag is now {etag}, not {ifMatch}.");
+            case ({ } precondition, _):
+                return precondition;
+            case (_, { } malformed):
+                return ValidationProblems.Result(http, [malformed]);
         }
 
         var before = Snapshot(ProviderResponse.From(provider));

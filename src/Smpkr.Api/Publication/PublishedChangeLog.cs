@@ -53,16 +53,15 @@ public sealed class PublishedChangeLog : IChangeLog
     }
 
     /// <summary>Locks the feed head until commit and takes the next number; the time never goes backwards.</summary>
-    internal static async Task<(long Sequence, DateTimeOffset At)> TakeSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken, int count = 1)
+    private static async Task<(long Sequence, DateTimeOffset At)> TakeSequenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            UPDATE feed_head SET last_sequence = last_sequence + @count,
+            UPDATE feed_head SET last_sequence = last_sequence + 1,
                    last_change_at = greatest(coalesce(last_change_at, '-infinity'), date_trunc('milliseconds', clock_timestamp()))
             WHERE id = 1
-            RETURNING last_sequence - @count + 1, last_change_at
+            RETURNING last_sequence, last_change_at
             """, connection, transaction);
-        command.Parameters.AddWithValue("count", (long)count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
@@ -75,8 +74,8 @@ public sealed class PublishedChangeLog : IChangeLog
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    internal static async Task WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, long sequence, DateTimeOffset at, string op, string? previousCode,
+    private static async Task WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, DateTimeOffset at, string op, string? previousCode,
         PublishedState state, string content, string patch, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)

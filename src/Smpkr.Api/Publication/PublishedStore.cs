@@ -118,10 +118,7 @@ public sealed class PublishedStore(PublicationSources sources)
     {
         await using var command = sources.Reads.CreateCommand(
             $"""
-            WITH target AS (
-                SELECT record_id FROM published_records WHERE object_type = $1 AND code = $2
-                UNION
-                SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
+            {Target}
             SELECT e.code, e.content::text, e.sequence, e.recorded_at, e.version
             FROM feed_entries e JOIN target t ON t.record_id = e.record_id
             WHERE {HistoryCondition("e")}
@@ -140,10 +137,7 @@ public sealed class PublishedStore(PublicationSources sources)
     {
         await using var command = sources.Reads.CreateCommand(
             $"""
-            WITH target AS (
-                SELECT record_id FROM published_records WHERE object_type = $1 AND code = $2
-                UNION
-                SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
+            {Target}
             SELECT DISTINCT ON (e.version) e.code, e.content::text, e.sequence, e.recorded_at, e.version
             FROM feed_entries e JOIN target t ON t.record_id = e.record_id
             WHERE {HistoryCondition("e")}
@@ -296,6 +290,14 @@ public sealed class PublishedStore(PublicationSources sources)
             throw;
         }
     }
+
+    /// <summary>The record a code or an alias ($1 type, $2 code) names, as a CTE <c>target(record_id)</c>.</summary>
+    private const string Target = """
+        WITH target AS (
+            SELECT record_id FROM published_records WHERE object_type = $1 AND code = $2
+            UNION
+            SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
+        """;
 
     private static StoredRecord ReadRecord(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));

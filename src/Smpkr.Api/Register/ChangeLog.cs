@@ -12,8 +12,6 @@ public static class ChangeOps
 
     /// <summary>Part of the feed's vocabulary for a record brought back after deregistration; the lifecycle has no such step today.</summary>
     public const string Reinstated = "reinstated";
-
-    public static readonly IReadOnlyList<string> All = [Registered, Changed, Deregistered, Recoded, Reinstated];
 }
 
 /// <summary>

@@ -581,22 +581,12 @@ public sealed class RegisterRecords<TBody>(
                 : $"Only the owner ({record.Owner}) or the registrar may {Lifecycle.Verb(action)} this record.", "role.not-allowed");
         }
 
-        if (ifMatch is null)
+        switch (IfMatch.Check(Http, ifMatch, record.Revision, "record"))
         {
-            return Problem.PreconditionRequired(Http, $"Send If-Match with the record's current ETag ({ETagOf(record)}) so that no one's change is overwritten.");
-        }
-
-        if (!IfMatch.IsWellFormed(ifMatch))
-        {
-            return new List<FieldError>
-            {
-                new("If-Match", "if-match.malformed", $"Send the ETag exactly as it came, quotes included (e.g. {ETagOf(record)}); weak ETags are not accepted here."),
-            };
-        }
-
-        if (ifMatch != "*" && ifMatch != ETagOf(record))
-        {
-            return Problem.PreconditionFailed(Http, $"The record has changed: its ETag is now {ETagOf(record)}, not {ifMatch}. Read it again and reapply your change.");
+            case ({ } precondition, _):
+                return precondition;
+            case (_, { } malformed):
+                return new List<FieldError> { malformed };
         }
 
         var state = new LifecycleState(record.Status, record.PendingStatus, record.WasRegistered);
