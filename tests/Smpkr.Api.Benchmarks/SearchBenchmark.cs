@@ -248,18 +248,18 @@ internal static class SearchBenchmark
             Sort = q is null ? SearchSort.Name : SearchSort.Relevance,
             Facets = facets ? ["fieldGroup", "ltksLevel", "language"] : [],
         };
-        var commands = RegisterSearch.Build("programme", request, SearchVisibility.For(new Auth.Caller("benchmark", new HashSet<string> { "provider" }, Provider, null, "benchmark")));
+        var command = RegisterSearch.Build("programme", request, SearchVisibility.For(new Auth.Caller("benchmark", new HashSet<string> { "provider" }, Provider, null, "benchmark")));
         string Inline(string sql)
         {
-            for (var i = commands.Parameters.Count; i >= 1; i--)
+            for (var i = command.Parameters.Count; i >= 1; i--)
             {
-                sql = sql.Replace($"${i}", Literal(commands.Parameters[i - 1]), StringComparison.Ordinal);
+                sql = sql.Replace($"${i}", Literal(command.Parameters[i - 1]), StringComparison.Ordinal);
             }
 
             return sql;
         }
 
-        return Inline(commands.Page) + ";\n" + (commands.Summary is { } summary ? Inline(summary) + ";\n" : string.Empty);
+        return Inline(command.Sql) + ";\n";
     }
 
     private static string Literal(NpgsqlParameter parameter)

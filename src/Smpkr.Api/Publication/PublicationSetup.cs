@@ -20,10 +20,17 @@ internal static class PublicationSetup
             // Open-data reads are a handful of fixed statements run very often: their own pools prepare them
             // on first use (server-side prepared statements), so each later call skips parsing and planning.
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var primary = Prepared(configuration.GetConnectionString(DataSetup.ConnectionStringName)!, "smpkr-open-data");
+            var main = configuration.GetConnectionString(DataSetup.ConnectionStringName)!;
+            var primary = Prepared(main, "smpkr-open-data");
             var replica = configuration.GetConnectionString(ReadOnlyConnectionStringName);
-            return new PublicationSources(primary, string.IsNullOrWhiteSpace(replica) ? primary : Prepared(replica, "smpkr-read-only"));
+            var reads = string.IsNullOrWhiteSpace(replica) ? primary : Prepared(replica, "smpkr-read-only");
+            var searchBuilder = new NpgsqlDataSourceBuilder(string.IsNullOrWhiteSpace(replica) ? main : replica) { Name = "smpkr-open-data-search" };
+            searchBuilder.ConnectionStringBuilder.MaxAutoPrepare = 0;
+            var searches = searchBuilder.Build();
+            return new PublicationSources(primary, reads, searches);
         });
+        builder.Services.AddSingleton<PublishedRecordCache>();
+        builder.Services.AddHostedService<PublishedRecordFollower>();
         builder.Services.AddSingleton<PublishedStore>();
         builder.Services.AddSingleton<HttpCaching>();
     }

@@ -19,7 +19,7 @@ namespace Smpkr.Api.Publication;
 /// The lock is taken as the last step of a write, so it is held only for the few statements that follow.
 /// </para>
 /// </summary>
-public sealed class PublishedChangeLog : IChangeLog
+public sealed class PublishedChangeLog(PublishedRecordCache cache) : IChangeLog
 {
     public async Task AppendAsync(SmpkrDbContext db, RegisterRecord record, string op, string? previousCode, CancellationToken cancellationToken)
     {
@@ -50,6 +50,9 @@ public sealed class PublishedChangeLog : IChangeLog
         var previous = await PreviousAsync(connection, transaction, record.Id, cancellationToken);
         var patch = previous is null ? content : MergePatch.Between(previous, content);
         await WriteAsync(connection, transaction, sequence, at, op, previousCode, state, content, patch, cancellationToken);
+
+        // Marked before commit, so no reader in between keeps the old record in the cache.
+        cache.Changed(record.ObjectType, state.Code, previousCode, sequence);
     }
 
     /// <summary>Locks the feed head until commit and takes the next number; the time never goes backwards.</summary>

@@ -11,11 +11,19 @@ namespace Smpkr.Api.Publication;
 /// primary, so a feed cursor is never ahead of the data it is compared with, and never behind what
 /// a writer was told was committed.
 /// </summary>
-public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSource reads) : IAsyncDisposable
+/// <param name="primary">The primary: the feed, and everything when there is no replica.</param>
+/// <param name="reads">The replica (or the primary), with statements prepared on first use.</param>
+/// <param name="searches">
+/// The read source without prepared statements, for searches: a prepared statement may be
+/// planned once for every later call, and no one plan suits both a rare word and a common one.
+/// </param>
+public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSource reads, NpgsqlDataSource searches) : IAsyncDisposable
 {
     public NpgsqlDataSource Primary => primary;
 
     public NpgsqlDataSource Reads => reads;
+
+    public NpgsqlDataSource Searches => searches;
 
     public async ValueTask DisposeAsync()
     {
@@ -24,6 +32,8 @@ public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSourc
         {
             await reads.DisposeAsync();
         }
+
+        await searches.DisposeAsync();
     }
 }
 
@@ -37,9 +47,9 @@ public sealed record StoredChange(long Sequence, string Op, string ObjectType, s
 public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
 
 /// <summary>Reads of the published tables; nothing here touches drafts, pending changes or the audit log.</summary>
-public sealed class PublishedStore(PublicationSources sources)
+public sealed class PublishedStore(PublicationSources sources, PublishedRecordCache cache)
 {
-    private readonly RegisterSearch _search = new(sources.Reads);
+    private readonly RegisterSearch _search = new(sources.Searches);
 
     /// <summary>
     /// Search among published records only (the search index of the read source), then their
@@ -86,19 +96,31 @@ public sealed class PublishedStore(PublicationSources sources)
     /// <summary>The current published record with this code, or, failing that, the record this alias belongs to.</summary>
     public async Task<(StoredRecord Record, bool ByAlias)?> FindAsync(string type, string code, CancellationToken cancellationToken)
     {
+        if (cache.TryGet(type, code, out var cached, out var cachedByAlias))
+        {
+            return (cached, cachedByAlias);
+        }
+
         // The hot path is one index lookup; an alias (a code before a recoding) is the rare second try.
         if (await ReadOneAsync("SELECT code, content::text, sequence, changed_at, version FROM published_records WHERE object_type = $1 AND code = $2",
                 type, code, cancellationToken) is { } record)
         {
+            cache.Put(type, code, record, byAlias: false);
             return (record, false);
         }
 
-        return await ReadOneAsync(
-            """
-            SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version
-            FROM record_aliases a JOIN published_records p ON p.record_id = a.record_id
-            WHERE a.object_type = $1 AND a.code = $2
-            """, type, code, cancellationToken) is { } aliased ? (aliased, true) : null;
+        if (await ReadOneAsync(
+                """
+                SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version
+                FROM record_aliases a JOIN published_records p ON p.record_id = a.record_id
+                WHERE a.object_type = $1 AND a.code = $2
+                """, type, code, cancellationToken) is { } aliased)
+        {
+            cache.Put(type, code, aliased, byAlias: true);
+            return (aliased, true);
+        }
+
+        return null;
     }
 
     private async Task<StoredRecord?> ReadOneAsync(string sql, string type, string code, CancellationToken cancellationToken)

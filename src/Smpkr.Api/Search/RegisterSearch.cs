@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -20,8 +21,8 @@ public sealed record SearchResult(
 /// passes what its caller may see, the open-data API passes <see cref="SearchVisibility.PublishedOnly"/>.
 /// Text matching: weighted full text (code A, names B, Lithuanian summary C, English summary D) in
 /// Lithuanian and English configurations that ignore diacritics, word prefixes, trigram similarity
-/// for near-misses, and an exact code or code prefix above everything else. One round trip: the
-/// page, and the facets and total of the same filters, in one batch.
+/// for near-misses, and an exact code or code prefix above everything else. One statement: the
+/// page, and the facets and total of the same filters from the same single read of the matches.
 /// </summary>
 public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 {
@@ -31,11 +32,16 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     /// <summary>A word this long or longer also matches as the beginning of longer words.</summary>
     private const int MinimumPrefix = 3;
 
-    /// <summary>The statements of one search (the page, then facets and total when asked) and their shared parameters.</summary>
-    internal sealed record SearchCommands(string Page, string? Summary, IReadOnlyList<NpgsqlParameter> Parameters, bool Text);
+    /// <summary>The statement of one search and its parameters.</summary>
+    internal sealed record SearchCommand(string Sql, IReadOnlyList<NpgsqlParameter> Parameters, bool Text, bool Summary);
 
-    /// <summary>The SQL a search runs, without running it (the benchmark's database baseline runs the very same text).</summary>
-    internal static SearchCommands Build(string objectType, SearchRequest request, SearchVisibility visibility)
+    /// <summary>
+    /// The SQL a search runs, without running it (the benchmark's database baseline runs the very same text).
+    /// Without facets or total it is the page alone, which an index on the sort key can answer without
+    /// reading every match. With them, the matches are read once into a materialized set that yields both
+    /// the page and, in one extra row, the facets and total as JSON.
+    /// </summary>
+    internal static SearchCommand Build(string objectType, SearchRequest request, SearchVisibility visibility)
     {
         var sql = new SqlBuilder();
         var filters = Where(objectType, request, visibility, sql);
@@ -43,10 +49,16 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         var mode = request.After?.Mode;
         var descending = IsDescending(request.Sort);
         var keyed = request.Sort != SearchSort.Created;
+        var summary = request.Facets.Count > 0 || request.Total;
+        var facetColumns = request.Facets.Select(f => FacetColumns[f].Column).Distinct().ToList();
+        string Columns(bool near) => string.Join(", ",
+            new[] { "e.record_id", $"{SortKey(request, near, sql) ?? "NULL::text"} AS k" }.Concat(facetColumns.Select((c, i) => $"{c} AS c{i}")));
 
-        var page = new StringBuilder("SELECT record_id, k, mode FROM (")
-            .Append(Matched(filters, text, mode, near => $"e.record_id, {SortKey(request, near, sql) ?? "NULL::text"} AS k"))
-            .Append(") h");
+        var matched = Matched(filters, text, mode, Columns);
+        var direction = descending ? " DESC" : string.Empty;
+        var order = keyed ? $"k{direction}, record_id{direction}" : $"record_id{direction}";
+        var page = new StringBuilder("SELECT record_id, k, mode, NULL::text AS summary FROM ")
+            .Append(summary ? "hits" : $"({matched}) h");
         if (request.After is { } after)
         {
             var op = descending ? "<" : ">";
@@ -56,60 +68,48 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
                 : $" WHERE (k, record_id) {op} ({sql.Add(KeyValue(after))}, {id})");
         }
 
-        var direction = descending ? " DESC" : string.Empty;
-        page.Append(!keyed ? $" ORDER BY record_id{direction}" : $" ORDER BY k{direction}, record_id{direction}")
-            .Append(" LIMIT ").Append(request.Limit + 1);
-        return new SearchCommands(page.ToString(), Summary(request, filters, text, mode), sql.Parameters, text is not null);
+        page.Append(" ORDER BY ").Append(order).Append(" LIMIT ").Append(request.Limit + 1);
+        if (!summary)
+        {
+            return new SearchCommand(page.ToString(), sql.Parameters, text is not null, false);
+        }
+
+        var statement = new StringBuilder("WITH hits AS MATERIALIZED (").Append(matched).Append(") ")
+            .Append("SELECT * FROM (").Append(page).Append(") p ")
+            .Append("UNION ALL SELECT NULL, NULL, NULL, (").Append(SummaryJson(request, facetColumns)).Append(") ORDER BY ").Append(order);
+        return new SearchCommand(statement.ToString(), sql.Parameters, text is not null, true);
     }
 
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
-        var commands = Build(objectType, request, visibility);
+        var command = Build(objectType, request, visibility);
         var mode = request.After?.Mode;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(SqlBuilder.Command(commands.Page, commands.Parameters));
-        var summary = commands.Summary;
-        if (summary is not null)
+        await using var statement = new NpgsqlCommand(command.Sql, connection);
+        foreach (var parameter in command.Parameters)
         {
-            batch.BatchCommands.Add(SqlBuilder.Command(summary, commands.Parameters));
+            statement.Parameters.Add(parameter.Clone());
         }
 
         var ids = new List<Guid>(request.Limit + 1);
         object? lastKey = null;
         long? total = null;
         Dictionary<string, IReadOnlyList<FacetCount>>? facets = request.Facets.Count > 0 ? [] : null;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await statement.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
+                if (reader.IsDBNull(0))
+                {
+                    total = ReadSummary(reader.IsDBNull(3) ? null : reader.GetString(3), request, facets);
+                    continue;
+                }
+
                 ids.Add(reader.GetGuid(0));
                 if (ids.Count <= request.Limit)
                 {
                     lastKey = reader.IsDBNull(1) ? null : reader.GetValue(1);
                     mode = reader.GetString(2);
-                }
-            }
-
-            if (summary is not null && await reader.NextResultAsync(cancellationToken))
-            {
-                var counts = new Dictionary<string, List<FacetCount>>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var facet = reader.GetString(0);
-                    if (facet == TotalRow)
-                    {
-                        total = reader.GetInt64(2);
-                    }
-                    else if (!reader.IsDBNull(1))
-                    {
-                        (counts.TryGetValue(facet, out var list) ? list : counts[facet] = []).Add(new FacetCount(reader.GetString(1), reader.GetInt64(2)));
-                    }
-                }
-
-                foreach (var name in request.Facets)
-                {
-                    facets![name] = counts.TryGetValue(name, out var list) ? list : [];
                 }
             }
         }
@@ -118,10 +118,40 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         if (ids.Count > request.Limit)
         {
             ids.RemoveAt(ids.Count - 1);
-            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]) { Mode = commands.Text ? mode : null }.Write(request.Fingerprint());
+            next = new SearchCursor(request.Sort, KeyText(request.Sort, lastKey), ids[^1]) { Mode = command.Text ? mode : null }.Write(request.Fingerprint());
         }
 
         return new SearchResult(ids, next, request.Total ? total ?? 0 : null, facets);
+    }
+
+    /// <summary>Fills <paramref name="facets"/> from the summary row's <c>[facet, value, count]</c> triples; returns the total.</summary>
+    private static long? ReadSummary(string? json, SearchRequest request, Dictionary<string, IReadOnlyList<FacetCount>>? facets)
+    {
+        long? total = null;
+        var counts = new Dictionary<string, List<FacetCount>>(StringComparer.Ordinal);
+        if (json is not null)
+        {
+            using var document = JsonDocument.Parse(json);
+            foreach (var row in document.RootElement.EnumerateArray())
+            {
+                var facet = row[0].GetString()!;
+                if (facet == TotalRow)
+                {
+                    total = row[2].GetInt64();
+                }
+                else if (row[1].ValueKind == JsonValueKind.String)
+                {
+                    (counts.TryGetValue(facet, out var list) ? list : counts[facet] = []).Add(new FacetCount(row[1].GetString()!, row[2].GetInt64()));
+                }
+            }
+        }
+
+        foreach (var name in request.Facets)
+        {
+            facets![name] = counts.TryGetValue(name, out var list) ? list : [];
+        }
+
+        return total;
     }
 
     private const string TotalRow = "#total";
@@ -143,16 +173,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         ["form"] = ("forms", true),
     };
 
-    private static string? Summary(SearchRequest request, string filters, TextCondition? text, string? mode)
+    /// <summary>The facets and total of the matched set <c>hits</c>, as one JSON array of <c>[facet, value, count]</c>.</summary>
+    private static string SummaryJson(SearchRequest request, List<string> columns)
     {
-        if (request.Facets.Count == 0 && !request.Total)
-        {
-            return null;
-        }
-
-        var columns = request.Facets.Select(f => FacetColumns[f]).Select(c => c.Column).Distinct().ToList();
-        var select = columns.Count == 0 ? "1 AS one" : string.Join(", ", columns.Select((c, i) => $"{c} AS c{i}"));
-        var sql = new StringBuilder("WITH hits AS MATERIALIZED (").Append(Matched(filters, text, mode, _ => select)).Append(") ");
         var parts = new List<string>();
         foreach (var facet in request.Facets)
         {
@@ -169,8 +192,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         }
 
         // Most frequent first, then by value, so facets read the same on every call.
-        sql.Append("SELECT * FROM (").Append(string.Join(" UNION ALL ", parts)).Append(") f(facet, value, n) ORDER BY facet, n DESC, value");
-        return sql.ToString();
+        return $"SELECT json_agg(json_build_array(facet, value, n) ORDER BY facet, n DESC, value)::text FROM ({string.Join(" UNION ALL ", parts)}) f(facet, value, n)";
     }
 
     private static string Where(string objectType, SearchRequest request, SearchVisibility visibility, SqlBuilder sql)
@@ -313,9 +335,10 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     private static string? Folded(SearchRequest request) =>
         request.Words.Count == 0 ? null : string.Join(' ', request.Words).ToLowerInvariant();
 
-    /// <summary>The text as a code, when it could be one (letters and digits only).</summary>
+    /// <summary>The text as a code, when it could be one: one word of ASCII letters and digits with at least one digit (every register code has one).</summary>
     private static string? CodeText(SearchRequest request) =>
         request.Words.Count == 1 && request.Text!.Trim().Length == request.Words[0].Length && request.Words[0].All(char.IsAsciiLetterOrDigit)
+            && request.Words[0].Any(char.IsAsciiDigit)
             ? request.Words[0].ToUpperInvariant()
             : null;
 
@@ -335,7 +358,8 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// An exact code (100) or code prefix (50) above any text match; then, in exact mode, the
-    /// weighted text rank (names count more than summaries) and a name equal to the text (so
+    /// words found in the code or names (ranked by the weighted rank of that small vector) above words
+    /// found only in summaries, and a name equal to the text (so
     /// "Informatika" comes before "Taikomoji informatika"); in near mode how closely the text
     /// appears in the code and names.
     /// </summary>
@@ -349,7 +373,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
         if (!near && TsQuery(request, sql) is { } query)
         {
-            score.Append(CultureInfo.InvariantCulture, $" + ts_rank('{{0.05, 0.2, 0.6, 1.0}}', e.document, {query})");
+            // Words in the code or a name lift a record above those that have them only in a summary,
+            // ranked by the small vector of code and names alone: the whole document is never read.
+            score.Append(CultureInfo.InvariantCulture, $" + CASE WHEN e.title @@ {query} THEN 1 + ts_rank('{{0.05, 0.2, 0.6, 1.0}}', e.title, {query}) ELSE 0 END");
         }
 
         if (Folded(request) is { } folded)

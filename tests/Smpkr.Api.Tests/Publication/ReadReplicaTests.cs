@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Smpkr.Api.Publication;
 using Smpkr.Api.Tests.Programmes;
@@ -51,8 +52,8 @@ public sealed class ReadReplicaTests : ProgrammeTest
     [Test]
     public async Task A_snapshot_reads_one_database_snapshot_even_while_writes_commit()
     {
-        await using var sources = new PublicationSources(NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString));
-        var store = new PublishedStore(sources);
+        await using var sources = new PublicationSources(NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString));
+        var store = new PublishedStore(sources, App.Services.GetRequiredService<PublishedRecordCache>());
         await RegisteredAsync(Samples.Study("Prieš momentinę kopiją"));
         await using var snapshot = await store.BeginSnapshotAsync(CancellationToken.None);
         var cursor = snapshot.Head.Head;

@@ -134,6 +134,12 @@ internal sealed class LocalPostgresCluster : IProvisionedPostgres
             "listen_addresses = '127.0.0.1'",
             "unix_socket_directories = ''",
             "max_connections = 300",
+            // The memory settings of the deployed cluster (deploy/k8s/base/postgres-cluster.yaml), so that
+            // benchmarks measure the database as it runs in production rather than with PostgreSQL's defaults.
+            "shared_buffers = 1GB",
+            "effective_cache_size = 3GB",
+            "work_mem = 16MB",
+            "maintenance_work_mem = 256MB",
         };
         if (!durable)
         {

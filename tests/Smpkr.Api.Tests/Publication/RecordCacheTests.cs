@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Smpkr.Api.Publication;
+using Smpkr.Api.Tests.Programmes;
+
+namespace Smpkr.Api.Tests.Publication;
+
+/// <summary>
+/// The in-memory cache of published records never serves a record older than its last published
+/// change: a change written by this service is seen at once; a change written by another replica
+/// of the service (a second service over the same database) is seen once that replica's feed
+/// follower reads it.
+/// </summary>
+public sealed class RecordCacheTests : ProgrammeTest
+{
+    // The follower of this service is slowed to a minute, so only the mark made on its own writes can freshen its cache.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OpenData:RecordCacheFollowMilliseconds"] = "60000",
+    };
+
+    [Test]
+    public async Task A_change_written_here_is_served_at_once_by_code_and_by_its_old_code()
+    {
+        var registered = await RegisteredAsync(Samples.Study("Podėlio chemija"));
+        var code = registered["code"]!.GetValue<string>();
+        var before = await OpenRecordAsync(Anonymous(), code);
+        await OpenRecordAsync(Anonymous(), code);
+        Assert.That(Cache(App).Counts.Hits, Is.GreaterThan(0), "the second read came from the cache");
+        Assert.That(before["status"]!.GetValue<string>(), Is.EqualTo("registered"));
+
+        await Registry.TransitionOkAsync(registered, "recode", new JsonObject { ["code"] = "6121BX901", ["validFrom"] = "2030-01-01" });
+        var byOldCode = await Anonymous().GetAsync($"/open/v1/programmes/{code}");
+        var body = JsonNode.Parse(await byOldCode.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Multiple(() =>
+        {
+            Assert.That(byOldCode.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(body["code"]!.GetValue<string>(), Is.EqualTo("6121BX901"), "the old code now answers with the new record");
+            Assert.That(body["requestedCode"]?.GetValue<string>(), Is.EqualTo(code));
+            Assert.That(byOldCode.Headers.GetValues("Link").Single(), Does.Contain("/open/v1/programmes/6121BX901"));
+        });
+
+        var recoded = await OpenRecordAsync(Anonymous(), "6121BX901");
+        var current = await ProgrammeClient.ExpectAsync(await Registrar().GetAsync($"/api/v1/programmes/{registered["id"]}"), HttpStatusCode.OK);
+        await Registry.TransitionOkAsync(current, "deregister", new JsonObject { ["reason"] = "provider-request" });
+        var deregistered = await OpenRecordAsync(Anonymous(), "6121BX901");
+        Assert.Multiple(() =>
+        {
+            Assert.That(recoded["status"]!.GetValue<string>(), Is.EqualTo("registered"));
+            Assert.That(deregistered["status"]!.GetValue<string>(), Is.EqualTo("deregistered"), "the deregistration is served at once, not the cached record");
+        });
+    }
+
+    [Test]
+    public async Task A_change_written_through_another_replica_is_served_once_the_feed_shows_it()
+    {
+        // A second replica of the service over the same database, following the feed every 50 ms.
+        await using var replica = new SmpkrApp(ConnectionString, new Dictionary<string, string?> { ["OpenData:RecordCacheFollowMilliseconds"] = "50" });
+        var reader = replica.ClientWith(null);
+        var registered = await RegisteredAsync(Samples.Study("Kito egzemplioriaus fizika"));
+        var code = registered["code"]!.GetValue<string>();
+        await OpenRecordAsync(reader, code);
+        await OpenRecordAsync(reader, code);
+        Assert.That(Cache(replica).Counts.Hits, Is.GreaterThan(0), "the replica answers from its cache");
+
+        // Written through this service; the replica learns of it only from the feed.
+        await Registry.TransitionOkAsync(registered, "deregister", new JsonObject { ["reason"] = "provider-request" });
+        var watch = Stopwatch.StartNew();
+        string status;
+        do
+        {
+            status = (await OpenRecordAsync(reader, code))["status"]!.GetValue<string>();
+        }
+        while (status != "deregistered" && watch.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.That(status, Is.EqualTo("deregistered"), $"after {watch.ElapsedMilliseconds} ms");
+        TestContext.Out.WriteLine($"The other replica served the change after {watch.ElapsedMilliseconds} ms.");
+    }
+
+    private static PublishedRecordCache Cache(SmpkrApp app) => app.Services.GetRequiredService<PublishedRecordCache>();
+
+    private static async Task<JsonObject> OpenRecordAsync(HttpClient client, string code)
+    {
+        var response = await client.GetAsync($"/open/v1/programmes/{code}");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+}
