@@ -7,7 +7,9 @@ namespace Smpkr.Api.Publication;
 /// Builds the change feed and the published records of a register that has registered records but
 /// no feed yet (a database from before publication existed, or one filled in bulk): one entry per
 /// registered version at the time it was recorded, plus one per deregistration, in time order.
-/// Runs under the feed-head lock, so writers that publish meanwhile simply wait for it.
+/// Runs under the feed-head lock, so writers that publish meanwhile simply wait for it. A maintenance
+/// step: its statements have no time limit (a register of a million records takes minutes), and it
+/// holds in memory only the content of records whose later changes still need it for their patch.
 /// </summary>
 public static class PublicationBackfill
 {
@@ -48,17 +50,19 @@ public static class PublicationBackfill
                    (v.recorded_at AT TIME ZONE 'Europe/Vilnius')::date,
                    v.content::text,
                    a.decision, a.decided_on, a.valid_until, a.decision_number,
-                   (SELECT json_agg(json_build_object('code', al.code, 'validFrom', al.valid_from, 'validTo', al.valid_to)) FROM record_aliases al WHERE al.record_id = c.record_id)::text
+                   (SELECT json_agg(json_build_object('code', al.code, 'validFrom', al.valid_from, 'validTo', al.valid_to)) FROM record_aliases al WHERE al.record_id = c.record_id)::text,
+                   count(*) OVER (PARTITION BY c.record_id) AS changes
             FROM changes c
             JOIN register_records r ON r.id = c.record_id
             JOIN providers p ON p.code = r.owner
             JOIN record_versions v ON v.record_id = c.record_id AND v.version = c.version
             LEFT JOIN LATERAL (SELECT * FROM accreditations ac WHERE ac.programme_id = c.record_id ORDER BY ac.decided_on DESC, ac.recorded_at DESC LIMIT 1) a ON true
             ORDER BY c.recorded_at, c.record_id, c.version, c.final
-            """, reader);
+            """, reader) { CommandTimeout = 0 };
         var sequence = 0L;
         DateTimeOffset last = default;
         var previous = new Dictionary<Guid, string>();
+        var seen = new Dictionary<Guid, int>();
         await using (var rows = await query.ExecuteReaderAsync(cancellationToken))
         await using (var copy = await writer.BeginBinaryImportAsync(
             "COPY feed_entries (sequence, record_id, object_type, code, previous_code, op, version, valid_from, recorded_at, content, patch) FROM STDIN (FORMAT BINARY)",
@@ -88,8 +92,18 @@ public static class PublicationBackfill
                 var at = rows.GetFieldValue<DateTimeOffset>(3);
                 last = at > last ? at : last;
                 var content = PublishedView.Render(state, last);
-                var patch = previous.TryGetValue(recordId, out var before) ? MergePatch.Between(before, content) : content;
-                previous[recordId] = content;
+                var patch = previous.Remove(recordId, out var before) ? MergePatch.Between(before, content) : content;
+                seen[recordId] = seen.GetValueOrDefault(recordId) + 1;
+                if (seen[recordId] < rows.GetInt64(25))
+                {
+                    // Only a record with a later change keeps its content here, for that change's patch.
+                    previous[recordId] = content;
+                }
+                else
+                {
+                    seen.Remove(recordId);
+                }
+
                 sequence++;
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(sequence, NpgsqlDbType.Bigint, cancellationToken);
@@ -115,7 +129,7 @@ public static class PublicationBackfill
             FROM feed_entries e
             ORDER BY e.record_id, e.sequence DESC;
             UPDATE feed_head SET last_sequence = @sequence, last_change_at = @last WHERE id = 1;
-            """, writer, transaction))
+            """, writer, transaction) { CommandTimeout = 0 })
         {
             derive.Parameters.AddWithValue("sequence", sequence);
             derive.Parameters.AddWithValue("last", last);
