@@ -110,7 +110,7 @@ internal static class SearchBenchmark
     }
 
     private const string Method =
-        "Each workload runs for the stated time after a warm-up, with a fixed number of concurrent keep-alive connections from an in-process load driver " +
+        "Each workload runs for the stated time after a warm-up of half that (at least 6 s), with a fixed number of concurrent keep-alive connections from an in-process load driver " +
         "(random codes, words and filters from fixed lists, seed 1). API: the service's Release build as its own process, with a provider's token. " +
         "Baseline: a bare `NpgsqlDataSource` minimal-API endpoint in the benchmark process doing the same database work (by code: the record and its version in force; " +
         "search and list: the service's own search SQL via `RegisterSearch`, then the page's records) and writing JSON directly, without auth, validation, EF Core or response mapping. " +
@@ -170,7 +170,8 @@ internal static class SearchBenchmark
             client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        await RunAsync(client, path, connections, TimeSpan.FromSeconds(Math.Max(2, seconds / 4)), null);
+        // Warm-up long enough for a freshly started service to finish its JIT tiering: measured is the steady state.
+        await RunAsync(client, path, connections, TimeSpan.FromSeconds(Math.Max(6, seconds / 2)), null);
         var latencies = new List<double>[connections];
         var errors = new int[1];
         var watch = Stopwatch.StartNew();

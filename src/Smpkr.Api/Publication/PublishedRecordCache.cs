@@ -169,9 +169,9 @@ public sealed class PublishedRecordFollower(PublicationSources sources, Publishe
                     pruned = DateTime.UtcNow;
                 }
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                // The database is away: entries still expire with their lifetime; try again shortly.
+                // The database is away (or anything else went wrong): entries still expire with their lifetime; try again shortly.
                 logger.LogWarning(exception, "Could not read the change feed for the record cache");
             }
 

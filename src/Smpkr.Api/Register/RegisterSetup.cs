@@ -11,6 +11,7 @@ internal static class RegisterSetup
         builder.Services.AddSingleton<ClassifierCatalog>();
         builder.Services.AddSingleton<RegisterBodies>();
         builder.Services.AddScoped<Idempotency>();
+        builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddScoped<UnitOfWork>();
     }
 

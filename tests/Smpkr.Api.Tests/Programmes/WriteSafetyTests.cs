@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Smpkr.Api.Data;
+using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Tests.Programmes;
 
@@ -166,6 +169,37 @@ public sealed class WriteSafetyTests : ProgrammeTest
 
         var created = await ProgrammeClient.ExpectAsync(again, HttpStatusCode.Created);
         Assert.That(created["data"]!["name"]!["lt"]!.GetValue<string>(), Is.EqualTo("Nauja"));
+    }
+
+    [Test]
+    public async Task Expired_first_responses_are_purged_and_fresh_ones_kept()
+    {
+        await ProgrammeClient.ExpectAsync(await PostWithKeyAsync("key-purge-old", Samples.Study("Pasenęs atsakymas")), HttpStatusCode.Created);
+        await ProgrammeClient.ExpectAsync(await PostWithKeyAsync("key-purge-fresh", Samples.Study("Šviežias atsakymas")), HttpStatusCode.Created);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using (var age = new NpgsqlCommand("UPDATE idempotent_responses SET created_at = now() - interval '25 hours' WHERE key = 'key-purge-old'", connection))
+        {
+            Assert.That(await age.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var deleted = await IdempotencyPurge.PurgeAsync(scope.ServiceProvider.GetRequiredService<SmpkrDbContext>(), TimeProvider.System, CancellationToken.None);
+            Assert.That(deleted, Is.GreaterThanOrEqualTo(1));
+        }
+
+        await using var keys = new NpgsqlCommand("SELECT key FROM idempotent_responses WHERE key LIKE 'key-purge-%'", connection);
+        var left = new List<string>();
+        await using (var reader = await keys.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                left.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.That(left, Is.EqualTo(new[] { "key-purge-fresh" }));
     }
 
     [Test]
