@@ -271,6 +271,7 @@ internal static class SearchBenchmark
             string text => Quote(text) + "::text",
             string[] texts => $"ARRAY[{string.Join(',', texts.Select(Quote))}]::{(parameter.NpgsqlDbType.HasFlag(NpgsqlDbType.Varchar) && parameter.NpgsqlDbType != (NpgsqlDbType.Array | NpgsqlDbType.Text) ? "varchar" : "text")}[]",
             int[] numbers => $"ARRAY[{string.Join(',', numbers)}]::int[]",
+            int number => number.ToString(CultureInfo.InvariantCulture),
             Guid id => Quote(id.ToString()) + "::uuid",
             DateOnly date => Quote(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) + "::date",
             DateTimeOffset instant => Quote(instant.ToString("O", CultureInfo.InvariantCulture)) + "::timestamptz",

@@ -18,7 +18,7 @@ namespace Smpkr.Api.Publication;
 /// </list>
 /// So a record is never served older than a shared HTTP cache could serve it, and in the usual case
 /// it is replaced within the follower's interval of any change. <c>OpenData:RecordCacheSize</c> bounds
-/// the entries (default 50 000; 0 turns the cache off).
+/// the entries (default 20 000, about 50 MB; 0 turns the cache off).
 /// </summary>
 public sealed class PublishedRecordCache
 {
@@ -31,7 +31,7 @@ public sealed class PublishedRecordCache
     public PublishedRecordCache(IConfiguration configuration, TimeProvider clock, IMeterFactory meters)
     {
         _clock = clock;
-        Capacity = Math.Max(0, configuration.GetValue("OpenData:RecordCacheSize", 50_000));
+        Capacity = Math.Max(0, configuration.GetValue("OpenData:RecordCacheSize", 20_000));
         var seconds = Math.Max(0, configuration.GetValue("OpenData:MaxAgeSeconds", 60));
         _lifetime = (long)(seconds * (double)clock.TimestampFrequency);
         if (seconds == 0)

@@ -205,7 +205,13 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
         void AnyOf<T>(string column, IReadOnlyList<T> values, NpgsqlDbType type)
         {
-            if (values.Count > 0)
+            // One value is written as plain equality, so an index that leads with the column (kind, then
+            // the sort key) can give rows already in order: "= ANY(array)" cannot.
+            if (values.Count == 1)
+            {
+                where.Add($"{column} = {sql.Add(values[0]!, type)}");
+            }
+            else if (values.Count > 1)
             {
                 where.Add($"{column} = ANY({sql.Add(values.ToArray(), NpgsqlDbType.Array | type)})");
             }
