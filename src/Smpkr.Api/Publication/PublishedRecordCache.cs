@@ -57,7 +57,13 @@ public sealed class PublishedRecordCache
 
     public bool TryGet(string type, string code, out StoredRecord record, out bool byAlias)
     {
-        if (Capacity > 0 && _entries.TryGetValue((type, code), out var entry) && Current(type, entry))
+        (record, byAlias) = (null!, false);
+        if (Capacity == 0)
+        {
+            return false;
+        }
+
+        if (_entries.TryGetValue((type, code), out var entry) && Current(type, entry))
         {
             (record, byAlias) = (entry.Record, entry.ByAlias);
             Interlocked.Increment(ref _hits);
@@ -65,7 +71,6 @@ public sealed class PublishedRecordCache
             return true;
         }
 
-        (record, byAlias) = (null!, false);
         Interlocked.Increment(ref _misses);
         _lookups.Add(1, new KeyValuePair<string, object?>("outcome", "miss"));
         return false;
@@ -98,7 +103,11 @@ public sealed class PublishedRecordCache
         _entries[(type, code)] = entry;
     }
 
-    /// <summary>A published change of <paramref name="code"/> (and, for a recoding, of <paramref name="previousCode"/>) with this feed number.</summary>
+    /// <summary>
+    /// A published change of <paramref name="code"/> (and, for a recoding, of <paramref name="previousCode"/>) with this feed number.
+    /// Marked before the writer commits; should it roll back, the record stays older than its mark and is
+    /// simply not kept in memory until its next change (a lost hit, never a stale answer).
+    /// </summary>
     public void Changed(string type, string code, string? previousCode, long sequence)
     {
         if (Capacity == 0)
