@@ -92,7 +92,7 @@ public static class PublicationBackfill
                 var at = rows.GetFieldValue<DateTimeOffset>(3);
                 last = at > last ? at : last;
                 var content = PublishedView.Render(state, last);
-                var patch = previous.Remove(recordId, out var before) ? MergePatch.Between(before, content) : content;
+                var patch = previous.Remove(recordId, out var before) ? MergePatch.Between(before, content) : null;
                 seen[recordId] = seen.GetValueOrDefault(recordId) + 1;
                 if (seen[recordId] < rows.GetInt64(25))
                 {
@@ -116,7 +116,14 @@ public static class PublicationBackfill
                 await copy.WriteAsync(state.ValidFrom, NpgsqlDbType.Date, cancellationToken);
                 await copy.WriteAsync(last, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(content, NpgsqlDbType.Json, cancellationToken);
-                await copy.WriteAsync(patch, NpgsqlDbType.Json, cancellationToken);
+                if (patch is null)
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await copy.WriteAsync(patch, NpgsqlDbType.Json, cancellationToken);
+                }
             }
 
             await copy.CompleteAsync(cancellationToken);

@@ -31,8 +31,11 @@ public sealed class FeedEntry
     /// <summary>The whole published record after the change (JSON, allow-listed fields only).</summary>
     public required string Content { get; init; }
 
-    /// <summary>What changed against the previous entry of the record, as a JSON merge patch (RFC 7386).</summary>
-    public required string Patch { get; init; }
+    /// <summary>
+    /// What changed against the previous entry of the record, as a JSON merge patch (RFC 7386); null for
+    /// a record's first entry, whose patch is the record itself (served from <see cref="Content"/>, not stored twice).
+    /// </summary>
+    public string? Patch { get; init; }
 }
 
 /// <summary>The published state of one record now: the content of its latest feed entry, kept for direct reads.</summary>

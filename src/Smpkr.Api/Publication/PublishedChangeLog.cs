@@ -48,7 +48,7 @@ public sealed class PublishedChangeLog(PublishedRecordCache cache) : IChangeLog
             record.SupersededBy, record.Equivalent, provider, aliases, accreditation, stored.Content);
         var content = PublishedView.Render(state, at);
         var previous = await PreviousAsync(connection, transaction, record.Id, cancellationToken);
-        var patch = previous is null ? content : MergePatch.Between(previous, content);
+        var patch = previous is null ? null : MergePatch.Between(previous, content);
         await WriteAsync(connection, transaction, sequence, at, op, previousCode, state, content, patch, cancellationToken);
 
         // Marked before commit, so no reader in between keeps the old record in the cache.
@@ -79,7 +79,7 @@ public sealed class PublishedChangeLog(PublishedRecordCache cache) : IChangeLog
 
     private static async Task WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, DateTimeOffset at, string op, string? previousCode,
-        PublishedState state, string content, string patch, CancellationToken cancellationToken)
+        PublishedState state, string content, string? patch, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
@@ -96,7 +96,7 @@ public sealed class PublishedChangeLog(PublishedRecordCache cache) : IChangeLog
                         new() { Value = sequence }, new() { Value = state.RecordId }, new() { Value = state.ObjectType }, new() { Value = state.Code },
                         new() { Value = (object?)previousCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar }, new() { Value = op },
                         new() { Value = state.Version }, new() { Value = state.ValidFrom }, new() { Value = at },
-                        new() { Value = content, NpgsqlDbType = NpgsqlDbType.Json }, new() { Value = patch, NpgsqlDbType = NpgsqlDbType.Json },
+                        new() { Value = content, NpgsqlDbType = NpgsqlDbType.Json }, new() { Value = (object?)patch ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json },
                     },
                 },
                 new NpgsqlBatchCommand(

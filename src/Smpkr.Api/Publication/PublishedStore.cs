@@ -241,7 +241,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
                 new NpgsqlBatchCommand("SELECT last_sequence, last_change_at FROM feed_head WHERE id = 1"),
                 new NpgsqlBatchCommand(
                     $"""
-                    SELECT sequence, op, object_type, code, previous_code, version, valid_from, recorded_at, {(patches ? "patch" : "content")}::text
+                    SELECT sequence, op, object_type, code, previous_code, version, valid_from, recorded_at, {(patches ? "coalesce(patch, content)" : "content")}::text
                     FROM feed_entries
                     WHERE sequence > $1 AND ($2::text[] IS NULL OR object_type = ANY($2))
                     ORDER BY sequence

@@ -80,7 +80,7 @@ public sealed class BackfillTests : ProgrammeTest
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT record_id, op, version, content->>'status', content::text, patch::text FROM feed_entries ORDER BY sequence", connection);
+            "SELECT record_id, op, version, content->>'status', content::text, coalesce(patch, content)::text FROM feed_entries ORDER BY sequence", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var entries = new List<Entry>();
         while (await reader.ReadAsync())

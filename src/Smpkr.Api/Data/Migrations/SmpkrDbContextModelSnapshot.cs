@@ -372,7 +372,6 @@ namespace Smpkr.Api.Data.Migrations
                         .HasColumnName("op");
 
                     b.Property<string>("Patch")
-                        .IsRequired()
                         .HasColumnType("json")
                         .HasColumnName("patch");
 
