@@ -51,7 +51,7 @@ public static class PublicationBackfill
                    v.content::text,
                    a.decision, a.decided_on, a.valid_until, a.decision_number,
                    (SELECT json_agg(json_build_object('code', al.code, 'validFrom', al.valid_from, 'validTo', al.valid_to)) FROM record_aliases al WHERE al.record_id = c.record_id)::text,
-                   count(*) OVER (PARTITION BY c.record_id) AS changes
+                   lead(c.version) OVER (PARTITION BY c.record_id ORDER BY c.recorded_at, c.version, c.final) IS NOT NULL AS has_later
             FROM changes c
             JOIN register_records r ON r.id = c.record_id
             JOIN providers p ON p.code = r.owner
@@ -62,7 +62,6 @@ public static class PublicationBackfill
         var sequence = 0L;
         DateTimeOffset last = default;
         var previous = new Dictionary<Guid, string>();
-        var seen = new Dictionary<Guid, int>();
         await using (var rows = await query.ExecuteReaderAsync(cancellationToken))
         await using (var copy = await writer.BeginBinaryImportAsync(
             "COPY feed_entries (sequence, record_id, object_type, code, previous_code, op, version, valid_from, recorded_at, content, patch) FROM STDIN (FORMAT BINARY)",
@@ -93,15 +92,10 @@ public static class PublicationBackfill
                 last = at > last ? at : last;
                 var content = PublishedView.Render(state, last);
                 var patch = previous.Remove(recordId, out var before) ? MergePatch.Between(before, content) : null;
-                seen[recordId] = seen.GetValueOrDefault(recordId) + 1;
-                if (seen[recordId] < rows.GetInt64(25))
+                if (rows.GetBoolean(25))
                 {
                     // Only a record with a later change keeps its content here, for that change's patch.
                     previous[recordId] = content;
-                }
-                else
-                {
-                    seen.Remove(recordId);
                 }
 
                 sequence++;

@@ -45,11 +45,10 @@ public sealed class PublishedRecordCache
     /// <summary>The most entries kept; 0 when the cache is off.</summary>
     public int Capacity { get; }
 
-    /// <summary>How many lookups were answered from memory, and how many went to the database, since start.</summary>
-    public (long Hits, long Misses) Counts => (Interlocked.Read(ref _hits), Interlocked.Read(ref _misses));
+    /// <summary>How many lookups were answered from memory since start.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
 
     private long _hits;
-    private long _misses;
 
     private sealed record Entry(StoredRecord Record, bool ByAlias, long ReadAt);
 
@@ -71,7 +70,6 @@ public sealed class PublishedRecordCache
             return true;
         }
 
-        Interlocked.Increment(ref _misses);
         _lookups.Add(1, new KeyValuePair<string, object?>("outcome", "miss"));
         return false;
     }

@@ -33,7 +33,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     private const int MinimumPrefix = 3;
 
     /// <summary>The statement of one search and its parameters.</summary>
-    internal sealed record SearchCommand(string Sql, IReadOnlyList<NpgsqlParameter> Parameters, bool Text, bool Summary);
+    internal sealed record SearchCommand(string Sql, IReadOnlyList<NpgsqlParameter> Parameters, bool Text);
 
     /// <summary>
     /// The SQL a search runs, without running it (the benchmark's database baseline runs the very same text).
@@ -71,13 +71,13 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
         page.Append(" ORDER BY ").Append(order).Append(" LIMIT ").Append(request.Limit + 1);
         if (!summary)
         {
-            return new SearchCommand(page.ToString(), sql.Parameters, text is not null, false);
+            return new SearchCommand(page.ToString(), sql.Parameters, text is not null);
         }
 
         var statement = new StringBuilder("WITH hits AS MATERIALIZED (").Append(matched).Append(") ")
             .Append("SELECT * FROM (").Append(page).Append(") p ")
             .Append("UNION ALL SELECT NULL, NULL, NULL, (").Append(SummaryJson(request, facetColumns)).Append(") ORDER BY ").Append(order);
-        return new SearchCommand(statement.ToString(), sql.Parameters, text is not null, true);
+        return new SearchCommand(statement.ToString(), sql.Parameters, text is not null);
     }
 
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
