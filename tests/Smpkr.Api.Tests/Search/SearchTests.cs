@@ -126,6 +126,23 @@ public sealed class SearchTests : ProgrammeTest
         });
     }
 
+    [TestCase("fieldGroup=B&fieldGroup=M&status=registered")]
+    [TestCase("fieldGroup=L&ltksLevel=VII&cycle=second&eqfLevel=7")]
+    [TestCase("iscedF=011&language=lt&form=full-time&studyType=university")]
+    [TestCase("language=en&studyField=B01&studyField=B03&kind=study")]
+    [TestCase("status=draft&status=registered&provider=" + TestTokens.ProviderCode)]
+    public async Task Filters_with_words_find_the_matches_of_the_words_that_pass_the_filters(string filters)
+    {
+        // With words the filters are checked row by row instead of through their indexes; the meaning must not change.
+        foreach (var q in new[] { "informatika", "programų", "mokslas", "apskaita" })
+        {
+            var words = await IdsAsync(Registrar(), $"/api/v1/programmes?q={Uri.EscapeDataString(q)}");
+            var filtered = await IdsAsync(Registrar(), $"/api/v1/programmes?{filters}");
+            var both = await IdsAsync(Registrar(), $"/api/v1/programmes?q={Uri.EscapeDataString(q)}&{filters}");
+            Assert.That(both, Is.EquivalentTo(words.Intersect(filtered)), $"q={q}&{filters}");
+        }
+    }
+
     [Test]
     public async Task Date_filters_bound_registration_and_change()
     {
