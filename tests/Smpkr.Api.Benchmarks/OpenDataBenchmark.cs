@@ -120,6 +120,14 @@ internal static class OpenDataBenchmark
                 await table.ExecuteNonQueryAsync();
             }
 
+            // The service and the baseline both meet published records already read once: measured first, the
+            // service would otherwise pay for bringing them into memory and the baseline after it would not.
+            await using (var warm = dataSource.CreateCommand("SELECT sum(octet_length(content::text)) FROM published_records"))
+            {
+                warm.CommandTimeout = 0;
+                await warm.ExecuteScalarAsync();
+            }
+
             entries = (long)(await dataSource.CreateCommand("SELECT last_sequence FROM feed_head").ExecuteScalarAsync())!;
             published = (long)(await dataSource.CreateCommand("SELECT count(*) FROM published_records").ExecuteScalarAsync())!;
         }

@@ -30,6 +30,7 @@ internal static class PublicationSetup
             return new PublicationSources(primary, reads, searches);
         });
         builder.Services.AddSingleton<PublishedRecordCache>();
+        builder.Services.AddSingleton<PublishedRecordLookups>();
         builder.Services.AddHostedService<PublishedRecordFollower>();
         builder.Services.AddSingleton<PublishedStore>();
         builder.Services.AddSingleton<HttpCaching>();

@@ -47,7 +47,7 @@ public sealed record StoredChange(long Sequence, string Op, string ObjectType, s
 public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
 
 /// <summary>Reads of the published tables; nothing here touches drafts, pending changes or the audit log.</summary>
-public sealed class PublishedStore(PublicationSources sources, PublishedRecordCache cache)
+public sealed class PublishedStore(PublicationSources sources, PublishedRecordCache cache, PublishedRecordLookups lookups)
 {
     private readonly RegisterSearch _search = new(sources.Searches);
 
@@ -101,35 +101,14 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
             return (cached, cachedByAlias);
         }
 
-        // The hot path is one index lookup; an alias (a code before a recoding) is the rare second try.
-        if (await ReadOneAsync("SELECT code, content::text, sequence, changed_at, version FROM published_records WHERE object_type = $1 AND code = $2",
-                type, code, cancellationToken) is { } record)
+        // Concurrent requests share statements (an alias, a code before a recoding, is the rare second try).
+        if (await lookups.FindAsync(type, code, cancellationToken) is { } found)
         {
-            cache.Put(type, code, record, byAlias: false);
-            return (record, false);
-        }
-
-        if (await ReadOneAsync(
-                """
-                SELECT p.code, p.content::text, p.sequence, p.changed_at, p.version
-                FROM record_aliases a JOIN published_records p ON p.record_id = a.record_id
-                WHERE a.object_type = $1 AND a.code = $2
-                """, type, code, cancellationToken) is { } aliased)
-        {
-            cache.Put(type, code, aliased, byAlias: true);
-            return (aliased, true);
+            cache.Put(type, code, found.Record, found.ByAlias);
+            return found;
         }
 
         return null;
-    }
-
-    private async Task<StoredRecord?> ReadOneAsync(string sql, string type, string code, CancellationToken cancellationToken)
-    {
-        await using var command = sources.Reads.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = type });
-        command.Parameters.Add(new() { Value = code });
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
     }
 
     /// <summary>

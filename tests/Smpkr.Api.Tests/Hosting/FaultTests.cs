@@ -47,6 +47,10 @@ public sealed class FaultTests : ApiTest
         watch.Stop();
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable);
+
+        // A record by code is looked up by a shared reader; its failure still reaches the request.
+        var byCode = await client.GetAsync("/open/v1/programmes/6121BX001");
+        await ProblemAssert.IsProblem(byCode, HttpStatusCode.ServiceUnavailable);
         Assert.Multiple(async () =>
         {
             Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));

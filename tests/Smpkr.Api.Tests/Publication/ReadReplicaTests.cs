@@ -53,7 +53,8 @@ public sealed class ReadReplicaTests : ProgrammeTest
     public async Task A_snapshot_reads_one_database_snapshot_even_while_writes_commit()
     {
         await using var sources = new PublicationSources(NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString));
-        var store = new PublishedStore(sources, App.Services.GetRequiredService<PublishedRecordCache>());
+        await using var lookups = new PublishedRecordLookups(sources);
+        var store = new PublishedStore(sources, App.Services.GetRequiredService<PublishedRecordCache>(), lookups);
         await RegisteredAsync(Samples.Study("Prieš momentinę kopiją"));
         await using var snapshot = await store.BeginSnapshotAsync(CancellationToken.None);
         var cursor = snapshot.Head.Head;
