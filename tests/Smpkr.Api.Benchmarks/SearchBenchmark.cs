@@ -161,7 +161,7 @@ internal static class SearchBenchmark
 
     // ---- load driver -----------------------------------------------------------------------
 
-    internal static async Task<Figures> DriveAsync(Uri address, string? authorization, Func<Random, string> path, int connections, int seconds)
+    internal static async Task<Figures> DriveAsync(Uri address, string? authorization, Func<Random, string> path, int connections, int seconds, int? warmUpSeconds = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
@@ -172,7 +172,7 @@ internal static class SearchBenchmark
 
         // Warm-up long enough for a freshly started service to finish its JIT tiering: measured is the steady state.
         // It draws its own requests (other seeds): the measurement must not replay what the warm-up just cached.
-        await RunAsync(client, path, connections, TimeSpan.FromSeconds(Math.Max(6, seconds / 2)), null, seed: 1_000);
+        await RunAsync(client, path, connections, TimeSpan.FromSeconds(warmUpSeconds ?? Math.Max(6, seconds / 2)), null, seed: 1_000);
         var latencies = new List<double>[connections];
         var errors = new int[1];
         var watch = Stopwatch.StartNew();
