@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Smpkr.Api.Publication;
 using Smpkr.Api.Tests.Programmes;
@@ -77,6 +79,22 @@ public sealed class RecordCacheTests : ProgrammeTest
 
         Assert.That(status, Is.EqualTo("deregistered"), $"after {watch.ElapsedMilliseconds} ms");
         TestContext.Out.WriteLine($"The other replica served the change after {watch.ElapsedMilliseconds} ms.");
+    }
+
+    [Test]
+    public void A_full_cache_keeps_the_records_read_last_and_never_more_than_its_size()
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenData:RecordCacheSize"] = "100" }).Build();
+        var cache = new PublishedRecordCache(settings, TimeProvider.System, App.Services.GetRequiredService<IMeterFactory>());
+        for (var i = 0; i < 1_000; i++)
+        {
+            var code = $"6121BX{i:D3}";
+            cache.Put("programme", code, new StoredRecord(code, "{}", i + 1, DateTimeOffset.UtcNow, 1), byAlias: false);
+            Assert.That(cache.Count, Is.LessThanOrEqualTo(100));
+        }
+
+        var kept = Enumerable.Range(0, 1_000).Where(i => cache.TryGet("programme", $"6121BX{i:D3}", out _, out _)).ToList();
+        Assert.That(kept, Is.EqualTo(Enumerable.Range(900, 100)), "the last hundred read are kept");
     }
 
     private static PublishedRecordCache Cache(SmpkrApp app) => app.Services.GetRequiredService<PublishedRecordCache>();
