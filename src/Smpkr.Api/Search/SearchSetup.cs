@@ -1,14 +1,20 @@
+using Npgsql;
 using Smpkr.Api.Data;
 
 namespace Smpkr.Api.Search;
 
 internal static class SearchSetup
 {
+    private const string SearchSource = "search";
+
     /// <summary>The search service shared by the register API and the open-data API.</summary>
     public static void AddSearch(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SearchableTypes>();
-        builder.Services.AddSingleton<RegisterSearch>();
+
+        // Searches run on a pool of their own without prepared statements (see DataSetup.CreateDataSource).
+        builder.Services.AddKeyedSingleton(SearchSource, (sp, _) => DataSetup.CreateDataSource(sp.GetRequiredService<IConfiguration>(), prepared: false));
+        builder.Services.AddSingleton(sp => new RegisterSearch(sp.GetRequiredKeyedService<NpgsqlDataSource>(SearchSource)));
     }
 
     /// <summary>Search entries for records that have none yet (a database from before search); a quick no-op otherwise.</summary>
