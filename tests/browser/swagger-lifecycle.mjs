@@ -9,10 +9,11 @@
 //                        response) and swagger-lifecycle.png (the whole page on exit)
 //        CHROMIUM_PATH   (default /usr/bin/chromium)
 // Prints one PASS/FAIL line per step (SKIP for steps after a failure) and exits 1 on any failure
-// (2 on the overall timeout).
+// (2 on the overall timeout). Steps, timeouts, the browser and the Swagger UI helpers all walks
+// share are in swagger-walk.mjs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { createWalk } from './swagger-walk.mjs';
 
 const base = (process.argv[2] || 'http://127.0.0.1:5080').replace(/\/+$/, '');
 const shotDir = process.env.SCREENSHOT_DIR || '.';
@@ -43,105 +44,13 @@ const programme = {
 const changed = { ...programme, languages: ['lt', 'en'] };
 const EXPECTED_ACTIONS = ['create', 'submit', 'approve', 'edit', 'submit', 'approve', 'deregister'];
 
-const failures = [];
-function check(name, ok, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-  if (!ok) failures.push(name);
-}
-
-let browser;
-let page;
-const watchdog = setTimeout(async () => {
-  console.log(`FAIL overall timeout of ${OVERALL_MS / 1000} s`);
-  const shot = page?.screenshot({ path: pageShot, timeout: 5_000 }).then(
-    () => console.log(`screenshot: ${pageShot}`), () => {});
-  await Promise.race([shot, new Promise((r) => setTimeout(r, 6_000))]);
-  await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
-  process.exit(2);
-}, OVERALL_MS);
-
-// A step runs under its own timeout; steps depend on each other, so the first failure skips the rest.
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) { console.log(`SKIP ${name}`); return; }
-  let timer;
-  const started = Date.now();
-  const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  try {
-    const detail = await Promise.race([
-      fn(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`step timeout of ${STEP_MS / 1000} s`)), STEP_MS); }),
-    ]);
-    check(name, true, `${detail ? `${detail} ` : ''}(${took()})`);
-  } catch (e) {
-    check(name, false, `${e.message.split('\n')[0]} (${took()})`);
-    aborted = true;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function must(ok, message) { if (!ok) throw new Error(message); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, probe, ms = ACTION_MS) { // polls probe() until it returns something truthy
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
-function claims(token) { // the token's payload, unverified: only to name who acts and catch mix-ups
-  try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return undefined; }
-}
-function who(token) { // "name (role provider)" for the log
-  const p = claims(token);
-  if (!p) return 'an unreadable token';
-  return `${p.unique_name || p.sub} (${[p.role].flat().filter(Boolean).join(',')}${p.provider ? ` ${p.provider}` : ''})`;
-}
+const walk = createWalk({ overallMs: OVERALL_MS, stepMs: STEP_MS, actionMs: ACTION_MS, pageShot });
+const { check, step, must, sleep, until, claims, who, operation, authorize, open, collapse, shootResponse } = walk;
+let page; // Swagger UI's page, once the browser runs
 
 // ---- Swagger UI, the way a person uses it --------------------------------------------------------
-// Operations are found by method and path (not by tag-derived ids), and every element is a locator,
-// so each use looks it up again in whatever Swagger UI has re-rendered by then.
-function operation(method, path) {
-  return page.locator(`.opblock.opblock-${method}`).filter({
-    has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
-  }).first();
-}
-
-async function authorize(role) {
-  const dialog = page.locator('.dialog-ux .modal-ux');
-  await page.locator('.auth-wrapper .btn.authorize').first().click();
-  await dialog.waitFor();
-  const logout = dialog.locator('.auth-btn-wrapper button', { hasText: 'Logout' });
-  if (await logout.count()) await logout.first().click();
-  const input = dialog.locator('input#auth-bearer-value, .auth-container input[type="text"]').first();
-  await input.fill(tokens[role]);
-  await dialog.locator('.auth-btn-wrapper button.authorize').first().click();
-  await until('the dialog to say Authorized',
-    async () => (await dialog.locator('h6', { hasText: 'Authorized' }).count()) > 0);
-  await dialog.locator('.auth-btn-wrapper .btn-done, .close-modal').first().click();
-  await dialog.waitFor({ state: 'detached' });
-  return `as ${who(tokens[role])}`;
-}
-
-async function open(op) {
-  await op.waitFor();
-  if (!/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-  await op.locator('.opblock-body').waitFor();
-  // Try-it-out is on by default here; a person would press "Try it out" if it were not.
-  const tryOut = op.locator('.try-out__btn:not(.cancel)');
-  if (await tryOut.count()) await tryOut.first().click();
-  await op.locator('.btn.execute').waitFor();
-}
-
-async function collapse(op) {
-  if (/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-}
+// operation(), open(), collapse(), authorize() and shootResponse() come from swagger-walk.mjs; every
+// element is a locator, so each use looks it up again in whatever Swagger UI has re-rendered by then.
 
 // Fills the operation's inputs, executes it and reads what Swagger UI renders: status code, body,
 // headers, the request URL and the curl command it sent (to prove the inputs were taken).
@@ -199,44 +108,11 @@ async function execute(op, { params = {}, body, expect, token }) {
   return { code, json, etag };
 }
 
-// The audit screenshot: from "Request URL" down to the end of the rendered server response, with
-// the response body's scroll box (max-height 400px) let out for the picture so every entry shows.
-// It starts below the curl command, so no bearer token ends up in the picture.
-async function shootAuditResponse(op) {
-  const body = op.locator('.live-responses-table .response-col_description pre').first();
-  await body.evaluate((el) => { el.dataset.lifecycleStyle = el.getAttribute('style') || ''; el.style.maxHeight = 'none'; });
-  try {
-    const clip = await op.evaluate((el) => {
-      const from = el.querySelector('.request-url') || el.querySelector('.live-responses-table');
-      const to = el.querySelector('.live-responses-table');
-      const a = from.getBoundingClientRect();
-      const b = to.getBoundingClientRect();
-      const x = Math.min(a.left, b.left) + window.scrollX;
-      return { x, y: a.top + window.scrollY, width: Math.max(a.right, b.right) - Math.min(a.left, b.left), height: b.bottom - a.top };
-    });
-    await page.screenshot({ path: auditShot, fullPage: true, clip, timeout: ACTION_MS });
-    console.log(`screenshot: ${auditShot}`);
-  } finally {
-    await body.evaluate((el) => { el.setAttribute('style', el.dataset.lifecycleStyle); delete el.dataset.lifecycleStyle; })
-      .catch(() => {});
-  }
-}
-
 // ---- the walk -------------------------------------------------------------------------------------
-const errors = [];
 const state = { id: undefined, etag: undefined };
 const P = '/api/v1/programmes';
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(ACTION_MS);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page = await walk.launch();
 
   await step('the tokens are a provider\'s and the registrar\'s', async () => {
     for (const [role, name] of [['provider', 'PROVIDER_TOKEN'], ['registrar', 'REGISTRAR_TOKEN']]) {
@@ -256,7 +132,7 @@ try {
     return `${await page.locator('.opblock').count()} operations rendered`;
   });
 
-  await step('Authorize with the provider token', () => authorize('provider'));
+  await step('Authorize with the provider token', () => authorize(tokens.provider));
 
   await step('POST /api/v1/programmes creates a draft (201, ETag)', async () => {
     const r = await execute(operation('post', P), { body: programme, expect: 201, token: tokens.provider });
@@ -290,7 +166,7 @@ try {
     role: 'provider', check: (j) => j.status !== 'submitted' && `status "${j.status}", expected "submitted"`,
   }));
 
-  await step('Authorize: logout, then the registrar token', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token', () => authorize(tokens.registrar));
 
   await step('POST /{id}/approve registers version 1 (validFrom 2025-09-01)', () => transition('post', `${P}/{id}/approve`, {
     role: 'registrar', body: { validFrom: '2025-09-01' },
@@ -300,7 +176,7 @@ try {
       || (j.validFrom !== '2025-09-01' && `validFrom ${j.validFrom}, expected 2025-09-01`),
   }));
 
-  await step('Authorize: logout, then the provider token again', () => authorize('provider'));
+  await step('Authorize: logout, then the provider token again', () => authorize(tokens.provider));
 
   await step('PUT /{id} makes a pending change of the registered programme', () => transition('put', `${P}/{id}`, {
     role: 'provider', body: changed,
@@ -315,7 +191,7 @@ try {
       `pending change ${JSON.stringify(j.pendingChange?.status)}, expected "submitted"`,
   }));
 
-  await step('Authorize: logout, then the registrar token again', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token again', () => authorize(tokens.registrar));
 
   await step('POST /{id}/approve makes version 2 (validFrom 2026-09-01)', () => transition('post', `${P}/{id}/approve`, {
     role: 'registrar', body: { validFrom: '2026-09-01' },
@@ -336,7 +212,7 @@ try {
     const op = operation('get', `${P}/{id}/audit`);
     const r = await execute(op, { params: { id: state.id }, expect: 200, token: tokens.registrar });
     const actions = (r.json.items ?? []).map((e) => e.action);
-    await shootAuditResponse(op);
+    await shootResponse(op, auditShot);
     must(JSON.stringify(actions) === JSON.stringify(EXPECTED_ACTIONS),
       `actions [${actions.join(', ')}], expected [${EXPECTED_ACTIONS.join(', ')}]`);
     must((r.json.items ?? []).every((e) => e.recordId === state.id), 'an entry is about another record');
@@ -353,19 +229,11 @@ try {
     return `code ${r.json.code}, status ${r.json.status}, version ${r.json.version}, ETag ${r.etag}`;
   });
 
-  if (!aborted) check('no console or page errors', errors.length === 0, errors.join(' | '));
+  walk.checkNoErrors();
 } catch (e) {
   check('the check ran to the end', false, e.message.split('\n')[0]);
 } finally {
-  if (aborted && errors.length) console.log(`     errors so far: ${errors.join(' | ')}`);
-  if (page) {
-    await page.screenshot({ path: pageShot, fullPage: true, timeout: 10_000 }).then(
-      () => console.log(`screenshot: ${pageShot}`),
-      (e) => console.log(`screenshot failed: ${e.message.split('\n')[0]}`));
-  }
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
+  await walk.close(); // the errors so far after a failed step, the whole page pictured, the browser closed
 }
 
-console.log(failures.length === 0 ? 'RESULT: PASS' : `RESULT: FAIL (${failures.length}: ${failures.join('; ')})`);
-process.exit(failures.length === 0 ? 0 : 1);
+walk.exit(); // RESULT line; exit 1 on any failure

@@ -12,10 +12,11 @@
 //                       response) and swagger-open-data.png (the whole page on exit)
 //        CHROMIUM_PATH  (default /usr/bin/chromium)
 // Prints one PASS/FAIL line per step (SKIP for steps after a failure) and exits 1 on any failure
-// (2 on the overall timeout).
+// (2 on the overall timeout). Steps, timeouts, the browser and the Swagger UI helpers all walks
+// share are in swagger-walk.mjs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { createWalk } from './swagger-walk.mjs';
 
 const base = (process.argv[2] || 'http://127.0.0.1:5080').replace(/\/+$/, '');
 const shotDir = process.env.SCREENSHOT_DIR || '.';
@@ -28,82 +29,15 @@ const ACTION_MS = 10_000; // one click, fill or wait inside a step
 const LIMIT = 5; // page size asked of the programme list
 const BACK = 3; // how many entries before the head the feed is read from
 
-const failures = [];
-function check(name, ok, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-  if (!ok) failures.push(name);
-}
+const walk = createWalk({ overallMs: OVERALL_MS, stepMs: STEP_MS, actionMs: ACTION_MS, pageShot });
+const { check, step, must, sleep, until, operation, open, collapse, shootResponse } = walk;
+let page; // Swagger UI's page, once the browser runs
 
-let browser;
-let page;
-const watchdog = setTimeout(async () => {
-  console.log(`FAIL overall timeout of ${OVERALL_MS / 1000} s`);
-  const shot = page?.screenshot({ path: pageShot, timeout: 5_000 }).then(
-    () => console.log(`screenshot: ${pageShot}`), () => {});
-  await Promise.race([shot, new Promise((r) => setTimeout(r, 6_000))]);
-  await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
-  process.exit(2);
-}, OVERALL_MS);
-
-// A step runs under its own timeout; steps depend on each other, so the first failure skips the rest.
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) { console.log(`SKIP ${name}`); return; }
-  let timer;
-  const started = Date.now();
-  const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  try {
-    const detail = await Promise.race([
-      fn(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`step timeout of ${STEP_MS / 1000} s`)), STEP_MS); }),
-    ]);
-    check(name, true, `${detail ? `${detail} ` : ''}(${took()})`);
-  } catch (e) {
-    check(name, false, `${e.message.split('\n')[0]} (${took()})`);
-    aborted = true;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function must(ok, message) { if (!ok) throw new Error(message); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, probe, ms = ACTION_MS) { // polls probe() until it returns something truthy
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
 const isCursor = (v) => typeof v === 'string' && /^[0-9]+$/.test(v); // feed cursors are decimal strings
 
 // ---- Swagger UI, the way a person uses it --------------------------------------------------------
-// Operations are found by method and path (not by tag-derived ids), and every element is a locator,
-// so each use looks it up again in whatever Swagger UI has re-rendered by then.
-function operation(method, path) {
-  return page.locator(`.opblock.opblock-${method}`).filter({
-    has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
-  }).first();
-}
-
-async function open(op) {
-  await op.waitFor();
-  if (!/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-  await op.locator('.opblock-body').waitFor();
-  // Try-it-out is on by default here; a person would press "Try it out" if it were not.
-  const tryOut = op.locator('.try-out__btn:not(.cancel)');
-  if (await tryOut.count()) await tryOut.first().click();
-  await op.locator('.btn.execute').waitFor();
-}
-
-async function collapse(op) {
-  if (/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-}
+// operation(), open(), collapse() and shootResponse() come from swagger-walk.mjs; every element is a
+// locator, so each use looks it up again in whatever Swagger UI has re-rendered by then.
 
 async function fill(op, inputs) {
   for (const [name, value] of Object.entries(inputs)) {
@@ -188,44 +122,12 @@ async function refused(op, query, name) {
   return said.replace(/\s+/g, ' ').trim();
 }
 
-// A screenshot of one operation's rendered server response: from "Request URL" down to the end of
-// the response, with the response body's scroll box let out for the picture.
-async function shootResponse(op, path) {
-  const body = op.locator('.live-responses-table .response-col_description pre').first();
-  await body.evaluate((el) => { el.dataset.openDataStyle = el.getAttribute('style') || ''; el.style.maxHeight = 'none'; });
-  try {
-    const clip = await op.evaluate((el) => {
-      const from = el.querySelector('.request-url') || el.querySelector('.live-responses-table');
-      const to = el.querySelector('.live-responses-table');
-      const a = from.getBoundingClientRect();
-      const b = to.getBoundingClientRect();
-      const x = Math.min(a.left, b.left) + window.scrollX;
-      return { x, y: a.top + window.scrollY, width: Math.max(a.right, b.right) - Math.min(a.left, b.left), height: b.bottom - a.top };
-    });
-    await page.screenshot({ path, fullPage: true, clip, timeout: ACTION_MS });
-    console.log(`screenshot: ${path}`);
-  } finally {
-    await body.evaluate((el) => { el.setAttribute('style', el.dataset.openDataStyle); delete el.dataset.openDataStyle; })
-      .catch(() => {});
-  }
-}
-
 // ---- the walk -------------------------------------------------------------------------------------
-const errors = [];
 const expectedErrors = []; // HTTP statuses >= 400 the walk asks for: the browser logs each as a console error
 const seen = { head: undefined, code: undefined, registered: undefined };
 const O = '/open/v1';
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(ACTION_MS);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page = await walk.launch();
 
   await step('Swagger UI opens with the open-data operations, nobody authorized', async () => {
     const nav = await page.goto(`${base}/swagger`, { waitUntil: 'domcontentloaded' });
@@ -330,23 +232,11 @@ try {
 
   // Chromium logs "Failed to load resource: … status of 400 (Bad Request)" for the bad request the
   // walk makes on purpose; one such line per expected status is not an error, anything else is.
-  for (const status of expectedErrors) {
-    const i = errors.findIndex((e) => e.startsWith('console: Failed to load resource') && e.includes(`status of ${status} `));
-    if (i >= 0) errors.splice(i, 1);
-  }
-  if (!aborted) check('no console or page errors', errors.length === 0, errors.join(' | '));
+  walk.checkNoErrors(expectedErrors);
 } catch (e) {
   check('the check ran to the end', false, e.message.split('\n')[0]);
 } finally {
-  if (aborted && errors.length) console.log(`     errors so far: ${errors.join(' | ')}`);
-  if (page) {
-    await page.screenshot({ path: pageShot, fullPage: true, timeout: 10_000 }).then(
-      () => console.log(`screenshot: ${pageShot}`),
-      (e) => console.log(`screenshot failed: ${e.message.split('\n')[0]}`));
-  }
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
+  await walk.close(); // the errors so far after a failed step, the whole page pictured, the browser closed
 }
 
-console.log(failures.length === 0 ? 'RESULT: PASS' : `RESULT: FAIL (${failures.length}: ${failures.join('; ')})`);
-process.exit(failures.length === 0 ? 0 : 1);
+walk.exit(); // RESULT line; exit 1 on any failure

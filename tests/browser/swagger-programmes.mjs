@@ -18,10 +18,11 @@
 //                               (the whole page on exit)
 //        CHROMIUM_PATH          (default /usr/bin/chromium)
 // Prints one PASS/FAIL line per step (SKIP for steps after a failure) and exits 1 on any failure
-// (2 on the overall timeout).
+// (2 on the overall timeout). Steps, timeouts, the browser and the Swagger UI helpers all walks
+// share are in swagger-walk.mjs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { createWalk } from './swagger-walk.mjs';
 
 const base = (process.argv[2] || 'http://127.0.0.1:5080').replace(/\/+$/, '');
 const shotDir = process.env.SCREENSHOT_DIR || '.';
@@ -68,105 +69,13 @@ const vetStandard = {
   approvedOn: '2004-06-30',
 };
 
-const failures = [];
-function check(name, ok, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-  if (!ok) failures.push(name);
-}
-
-let browser;
-let page;
-const watchdog = setTimeout(async () => {
-  console.log(`FAIL overall timeout of ${OVERALL_MS / 1000} s`);
-  const shot = page?.screenshot({ path: pageShot, timeout: 5_000 }).then(
-    () => console.log(`screenshot: ${pageShot}`), () => {});
-  await Promise.race([shot, new Promise((r) => setTimeout(r, 6_000))]);
-  await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
-  process.exit(2);
-}, OVERALL_MS);
-
-// A step runs under its own timeout; steps depend on each other, so the first failure skips the rest.
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) { console.log(`SKIP ${name}`); return; }
-  let timer;
-  const started = Date.now();
-  const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  try {
-    const detail = await Promise.race([
-      fn(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`step timeout of ${STEP_MS / 1000} s`)), STEP_MS); }),
-    ]);
-    check(name, true, `${detail ? `${detail} ` : ''}(${took()})`);
-  } catch (e) {
-    check(name, false, `${e.message.split('\n')[0]} (${took()})`);
-    aborted = true;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function must(ok, message) { if (!ok) throw new Error(message); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, probe, ms = ACTION_MS) { // polls probe() until it returns something truthy
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
-function claims(token) { // the token's payload, unverified: only to name who acts and catch mix-ups
-  try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return undefined; }
-}
-function who(token) { // "name (role provider)" for the log
-  const p = claims(token);
-  if (!p) return 'an unreadable token';
-  return `${p.unique_name || p.sub} (${[p.role].flat().filter(Boolean).join(',')}${p.provider ? ` ${p.provider}` : ''})`;
-}
+const walk = createWalk({ overallMs: OVERALL_MS, stepMs: STEP_MS, actionMs: ACTION_MS, pageShot });
+const { check, step, must, sleep, until, claims, who, operation, authorize, open, collapse, shootResponse } = walk;
+let page; // Swagger UI's page, once the browser runs
 
 // ---- Swagger UI, the way a person uses it --------------------------------------------------------
-// Operations are found by method and path (not by tag-derived ids), and every element is a locator,
-// so each use looks it up again in whatever Swagger UI has re-rendered by then.
-function operation(method, path) {
-  return page.locator(`.opblock.opblock-${method}`).filter({
-    has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
-  }).first();
-}
-
-async function authorize(role) {
-  const dialog = page.locator('.dialog-ux .modal-ux');
-  await page.locator('.auth-wrapper .btn.authorize').first().click();
-  await dialog.waitFor();
-  const logout = dialog.locator('.auth-btn-wrapper button', { hasText: 'Logout' });
-  if (await logout.count()) await logout.first().click();
-  const input = dialog.locator('input#auth-bearer-value, .auth-container input[type="text"]').first();
-  await input.fill(tokens[role]);
-  await dialog.locator('.auth-btn-wrapper button.authorize').first().click();
-  await until('the dialog to say Authorized',
-    async () => (await dialog.locator('h6', { hasText: 'Authorized' }).count()) > 0);
-  await dialog.locator('.auth-btn-wrapper .btn-done, .close-modal').first().click();
-  await dialog.waitFor({ state: 'detached' });
-  return `as ${who(tokens[role])}`;
-}
-
-async function open(op) {
-  await op.waitFor();
-  if (!/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-  await op.locator('.opblock-body').waitFor();
-  // Try-it-out is on by default here; a person would press "Try it out" if it were not.
-  const tryOut = op.locator('.try-out__btn:not(.cancel)');
-  if (await tryOut.count()) await tryOut.first().click();
-  await op.locator('.btn.execute').waitFor();
-}
-
-async function collapse(op) {
-  if (/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-}
+// operation(), open(), collapse(), authorize() and shootResponse() come from swagger-walk.mjs; every
+// element is a locator, so each use looks it up again in whatever Swagger UI has re-rendered by then.
 
 // An array parameter (type: array of strings, no enum) is rendered as a list of text inputs, each
 // with a "-" button, under an "Add string item" button: remove what is there, then add one item
@@ -264,31 +173,7 @@ async function execute(op, { params = {}, query = {}, body, expect, token }) {
   return { code, json, etag, url };
 }
 
-// A screenshot of one operation's rendered server response: from "Request URL" down to the end of
-// the response, with the response body's scroll box let out for the picture. It starts below the
-// curl command, so no bearer token ends up in the picture.
-async function shootResponse(op, path) {
-  const body = op.locator('.live-responses-table .response-col_description pre').first();
-  await body.evaluate((el) => { el.dataset.programmesStyle = el.getAttribute('style') || ''; el.style.maxHeight = 'none'; });
-  try {
-    const clip = await op.evaluate((el) => {
-      const from = el.querySelector('.request-url') || el.querySelector('.live-responses-table');
-      const to = el.querySelector('.live-responses-table');
-      const a = from.getBoundingClientRect();
-      const b = to.getBoundingClientRect();
-      const x = Math.min(a.left, b.left) + window.scrollX;
-      return { x, y: a.top + window.scrollY, width: Math.max(a.right, b.right) - Math.min(a.left, b.left), height: b.bottom - a.top };
-    });
-    await page.screenshot({ path, fullPage: true, clip, timeout: ACTION_MS });
-    console.log(`screenshot: ${path}`);
-  } finally {
-    await body.evaluate((el) => { el.setAttribute('style', el.dataset.programmesStyle); delete el.dataset.programmesStyle; })
-      .catch(() => {});
-  }
-}
-
 // ---- the walk -------------------------------------------------------------------------------------
-const errors = [];
 const expectedErrors = []; // HTTP statuses >= 400 the walk asks for: the browser logs each as a console error
 const voc = { id: undefined, etag: undefined, code: undefined }; // the vocational programme
 const gen = { id: undefined, etag: undefined, code: undefined }; // the general programme
@@ -296,16 +181,7 @@ const vs = { id: undefined, etag: undefined, code: undefined }; // the legacy VE
 const P = '/api/v1/programmes';
 const VS = '/api/v1/vet-standards';
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(ACTION_MS);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page = await walk.launch();
 
   await step('the tokens are a VET provider\'s, the general-education provider\'s, the standards body\'s and the registrar\'s', async () => {
     for (const [key, [name, role, needsProvider]] of Object.entries(ROLES)) {
@@ -370,7 +246,7 @@ try {
     || (j.version !== 1 && `version ${j.version}, expected 1`)
     || (j.validFrom !== validFrom && `validFrom ${j.validFrom}, expected ${validFrom}`);
 
-  await step('Authorize with the VET provider token', () => authorize('vet'));
+  await step('Authorize with the VET provider token', () => authorize(tokens.vet));
 
   await step('POST /api/v1/programmes creates a vocational draft (201, ETag)', async () => {
     const j = await create(P, vocational, voc, 'vet');
@@ -384,14 +260,14 @@ try {
       role: 'vet', check: (j) => j.status !== 'submitted' && `status "${j.status}", expected "submitted"`,
     }));
 
-  await step('Authorize: logout, then the registrar token', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token', () => authorize(tokens.registrar));
 
   await step('POST /programmes/{id}/approve registers the vocational programme with a VET code', () =>
     transition('post', `${P}/{id}/approve`, voc, {
       role: 'registrar', body: { validFrom: '2025-09-01' }, check: registered(VOCATIONAL_CODE, '2025-09-01'),
     }));
 
-  await step('Authorize: logout, then the general-education provider token', () => authorize('general'));
+  await step('Authorize: logout, then the general-education provider token', () => authorize(tokens.general));
 
   await step('POST /api/v1/programmes creates a general programme draft (201, ETag)', async () => {
     const j = await create(P, general, gen, 'general');
@@ -400,14 +276,14 @@ try {
     return `id ${gen.id}, owner ${j.owner}, ETag ${gen.etag}`;
   });
 
-  await step('Authorize: logout, then the registrar token again', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token again', () => authorize(tokens.registrar));
 
   await step('POST /programmes/{id}/approve registers the general draft with a Unnnn code', () =>
     transition('post', `${P}/{id}/approve`, gen, {
       role: 'registrar', body: { validFrom: '2025-09-01' }, check: registered(GENERAL_CODE, '2025-09-01'),
     }));
 
-  await step('Authorize: logout, then the standards body token', () => authorize('standards'));
+  await step('Authorize: logout, then the standards body token', () => authorize(tokens.standards));
 
   await step(`POST /api/v1/vet-standards creates a legacy VET standard draft (legacyCode ${legacyCode})`, async () => {
     const j = await create(VS, vetStandard, vs, 'standards');
@@ -420,7 +296,7 @@ try {
       role: 'standards', check: (j) => j.status !== 'submitted' && `status "${j.status}", expected "submitted"`,
     }));
 
-  await step('Authorize: logout, then the registrar token once more', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token once more', () => authorize(tokens.registrar));
 
   await step('POST /vet-standards/{id}/approve registers it under its legacy code', () =>
     transition('post', `${VS}/{id}/approve`, vs, {
@@ -463,23 +339,11 @@ try {
     return seen.join(', ');
   });
 
-  for (const status of expectedErrors) {
-    const i = errors.findIndex((e) => e.startsWith('console: Failed to load resource') && e.includes(`status of ${status} `));
-    if (i >= 0) errors.splice(i, 1);
-  }
-  if (!aborted) check('no console or page errors', errors.length === 0, errors.join(' | '));
+  walk.checkNoErrors(expectedErrors);
 } catch (e) {
   check('the check ran to the end', false, e.message.split('\n')[0]);
 } finally {
-  if (aborted && errors.length) console.log(`     errors so far: ${errors.join(' | ')}`);
-  if (page) {
-    await page.screenshot({ path: pageShot, fullPage: true, timeout: 10_000 }).then(
-      () => console.log(`screenshot: ${pageShot}`),
-      (e) => console.log(`screenshot failed: ${e.message.split('\n')[0]}`));
-  }
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
+  await walk.close(); // the errors so far after a failed step, the whole page pictured, the browser closed
 }
 
-console.log(failures.length === 0 ? 'RESULT: PASS' : `RESULT: FAIL (${failures.length}: ${failures.join('; ')})`);
-process.exit(failures.length === 0 ? 0 : 1);
+walk.exit(); // RESULT line; exit 1 on any failure

@@ -16,10 +16,11 @@
 //                         response) and swagger-standards.png (the whole page on exit)
 //        CHROMIUM_PATH    (default /usr/bin/chromium)
 // Prints one PASS/FAIL line per step (SKIP for steps after a failure) and exits 1 on any failure
-// (2 on the overall timeout).
+// (2 on the overall timeout). Steps, timeouts, the browser and the Swagger UI helpers all walks
+// share are in swagger-walk.mjs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { createWalk } from './swagger-walk.mjs';
 
 const base = (process.argv[2] || 'http://127.0.0.1:5080').replace(/\/+$/, '');
 const shotDir = process.env.SCREENSHOT_DIR || '.';
@@ -58,105 +59,13 @@ const accreditation = {
   scores: [{ criterion: { lt: 'Studijų tikslai ir rezultatai' }, score: 4 }],
 };
 
-const failures = [];
-function check(name, ok, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-  if (!ok) failures.push(name);
-}
-
-let browser;
-let page;
-const watchdog = setTimeout(async () => {
-  console.log(`FAIL overall timeout of ${OVERALL_MS / 1000} s`);
-  const shot = page?.screenshot({ path: pageShot, timeout: 5_000 }).then(
-    () => console.log(`screenshot: ${pageShot}`), () => {});
-  await Promise.race([shot, new Promise((r) => setTimeout(r, 6_000))]);
-  await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
-  process.exit(2);
-}, OVERALL_MS);
-
-// A step runs under its own timeout; steps depend on each other, so the first failure skips the rest.
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) { console.log(`SKIP ${name}`); return; }
-  let timer;
-  const started = Date.now();
-  const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  try {
-    const detail = await Promise.race([
-      fn(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`step timeout of ${STEP_MS / 1000} s`)), STEP_MS); }),
-    ]);
-    check(name, true, `${detail ? `${detail} ` : ''}(${took()})`);
-  } catch (e) {
-    check(name, false, `${e.message.split('\n')[0]} (${took()})`);
-    aborted = true;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function must(ok, message) { if (!ok) throw new Error(message); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, probe, ms = ACTION_MS) { // polls probe() until it returns something truthy
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
-function claims(token) { // the token's payload, unverified: only to name who acts and catch mix-ups
-  try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return undefined; }
-}
-function who(token) { // "name (role provider)" for the log
-  const p = claims(token);
-  if (!p) return 'an unreadable token';
-  return `${p.unique_name || p.sub} (${[p.role].flat().filter(Boolean).join(',')}${p.provider ? ` ${p.provider}` : ''})`;
-}
+const walk = createWalk({ overallMs: OVERALL_MS, stepMs: STEP_MS, actionMs: ACTION_MS, pageShot });
+const { check, step, must, sleep, until, claims, who, operation, authorize, open, collapse, shootResponse } = walk;
+let page; // Swagger UI's page, once the browser runs
 
 // ---- Swagger UI, the way a person uses it --------------------------------------------------------
-// Operations are found by method and path (not by tag-derived ids), and every element is a locator,
-// so each use looks it up again in whatever Swagger UI has re-rendered by then.
-function operation(method, path) {
-  return page.locator(`.opblock.opblock-${method}`).filter({
-    has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
-  }).first();
-}
-
-async function authorize(role) {
-  const dialog = page.locator('.dialog-ux .modal-ux');
-  await page.locator('.auth-wrapper .btn.authorize').first().click();
-  await dialog.waitFor();
-  const logout = dialog.locator('.auth-btn-wrapper button', { hasText: 'Logout' });
-  if (await logout.count()) await logout.first().click();
-  const input = dialog.locator('input#auth-bearer-value, .auth-container input[type="text"]').first();
-  await input.fill(tokens[role]);
-  await dialog.locator('.auth-btn-wrapper button.authorize').first().click();
-  await until('the dialog to say Authorized',
-    async () => (await dialog.locator('h6', { hasText: 'Authorized' }).count()) > 0);
-  await dialog.locator('.auth-btn-wrapper .btn-done, .close-modal').first().click();
-  await dialog.waitFor({ state: 'detached' });
-  return `as ${who(tokens[role])}`;
-}
-
-async function open(op) {
-  await op.waitFor();
-  if (!/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-  await op.locator('.opblock-body').waitFor();
-  // Try-it-out is on by default here; a person would press "Try it out" if it were not.
-  const tryOut = op.locator('.try-out__btn:not(.cancel)');
-  if (await tryOut.count()) await tryOut.first().click();
-  await op.locator('.btn.execute').waitFor();
-}
-
-async function collapse(op) {
-  if (/\bis-open\b/.test((await op.getAttribute('class')) || '')) {
-    await op.locator('.opblock-summary-control, .opblock-summary').first().click();
-  }
-}
+// operation(), open(), collapse(), authorize() and shootResponse() come from swagger-walk.mjs; every
+// element is a locator, so each use looks it up again in whatever Swagger UI has re-rendered by then.
 
 // An array parameter (type: array of strings, no enum) is rendered as a list of text inputs, each
 // with a "-" button, under an "Add string item" button: remove what is there, then add one item
@@ -252,31 +161,7 @@ async function execute(op, { params = {}, query = {}, body, expect, token }) {
   return { code, json, etag, url };
 }
 
-// A screenshot of one operation's rendered server response: from "Request URL" down to the end of
-// the response, with the response body's scroll box let out for the picture. It starts below the
-// curl command, so no bearer token ends up in the picture.
-async function shootResponse(op, path) {
-  const body = op.locator('.live-responses-table .response-col_description pre').first();
-  await body.evaluate((el) => { el.dataset.standardsStyle = el.getAttribute('style') || ''; el.style.maxHeight = 'none'; });
-  try {
-    const clip = await op.evaluate((el) => {
-      const from = el.querySelector('.request-url') || el.querySelector('.live-responses-table');
-      const to = el.querySelector('.live-responses-table');
-      const a = from.getBoundingClientRect();
-      const b = to.getBoundingClientRect();
-      const x = Math.min(a.left, b.left) + window.scrollX;
-      return { x, y: a.top + window.scrollY, width: Math.max(a.right, b.right) - Math.min(a.left, b.left), height: b.bottom - a.top };
-    });
-    await page.screenshot({ path, fullPage: true, clip, timeout: ACTION_MS });
-    console.log(`screenshot: ${path}`);
-  } finally {
-    await body.evaluate((el) => { el.setAttribute('style', el.dataset.standardsStyle); delete el.dataset.standardsStyle; })
-      .catch(() => {});
-  }
-}
-
 // ---- the walk -------------------------------------------------------------------------------------
-const errors = [];
 const expectedErrors = []; // HTTP statuses >= 400 the walk asks for: the browser logs each as a console error
 const ps = { id: undefined, etag: undefined, code: undefined }; // the professional standard
 const q = { id: undefined, etag: undefined, code: undefined }; // the qualification
@@ -285,16 +170,7 @@ const PS = '/api/v1/professional-standards';
 const Q = '/api/v1/qualifications';
 const P = '/api/v1/programmes';
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(ACTION_MS);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page = await walk.launch();
 
   await step('the tokens are the standards body\'s, the registrar\'s, the accreditor\'s and a provider\'s', async () => {
     for (const [key, [name, role, needsProvider]] of Object.entries(ROLES)) {
@@ -346,7 +222,7 @@ try {
       `${r.json.code ? `, code ${r.json.code}` : ''}, ETag ${before} → ${r.etag}`;
   }
 
-  await step('Authorize with the standards body token', () => authorize('standards'));
+  await step('Authorize with the standards body token', () => authorize(tokens.standards));
 
   await step('POST /api/v1/professional-standards creates a draft (201, ETag)', async () => {
     const j = await create(PS, standard, ps, 'standards');
@@ -359,7 +235,7 @@ try {
       role: 'standards', check: (j) => j.status !== 'submitted' && `status "${j.status}", expected "submitted"`,
     }));
 
-  await step('Authorize: logout, then the registrar token', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token', () => authorize(tokens.registrar));
 
   await step('POST /professional-standards/{id}/approve registers it with a PSnnn code', () =>
     transition('post', `${PS}/{id}/approve`, ps, {
@@ -369,7 +245,7 @@ try {
         || (j.validFrom !== '2025-01-01' && `validFrom ${j.validFrom}, expected 2025-01-01`),
     }));
 
-  await step('Authorize: logout, then the standards body token again', () => authorize('standards'));
+  await step('Authorize: logout, then the standards body token again', () => authorize(tokens.standards));
 
   await step('POST /api/v1/qualifications creates a draft referring to the standard (201)', async () => {
     const j = await create(Q, qualification(ps.code), q, 'standards');
@@ -383,7 +259,7 @@ try {
       role: 'standards', check: (j) => j.status !== 'submitted' && `status "${j.status}", expected "submitted"`,
     }));
 
-  await step('Authorize: logout, then the registrar token again', () => authorize('registrar'));
+  await step('Authorize: logout, then the registrar token again', () => authorize(tokens.registrar));
 
   await step('POST /qualifications/{id}/approve registers it with a K30732nnn code', () =>
     transition('post', `${Q}/{id}/approve`, q, {
@@ -417,7 +293,7 @@ try {
     return `code ${r.json.code}, status ${r.json.status}, ETag ${r.etag}`;
   });
 
-  await step('Authorize: logout, then the provider token', () => authorize('provider'));
+  await step('Authorize: logout, then the provider token', () => authorize(tokens.provider));
 
   await step('GET /api/v1/programmes?status=registered&kind=study&limit=1 finds a registered study programme', async () => {
     const op = operation('get', P);
@@ -435,7 +311,7 @@ try {
     return `${r.url.replace(base, '')} → id ${programme.id}, code ${programme.code}`;
   });
 
-  await step('Authorize: logout, then the accreditor token', () => authorize('accreditor'));
+  await step('Authorize: logout, then the accreditor token', () => authorize(tokens.accreditor));
 
   await step('POST /programmes/{id}/accreditations records the decision (201)', async () => {
     const op = operation('post', `${P}/{id}/accreditations`);
@@ -462,23 +338,11 @@ try {
 
   // Chromium logs "Failed to load resource: … status of 409 (Conflict)" for the refusal the walk
   // provokes on purpose; one such line per expected status is not an error, anything else is.
-  for (const status of expectedErrors) {
-    const i = errors.findIndex((e) => e.startsWith('console: Failed to load resource') && e.includes(`status of ${status} `));
-    if (i >= 0) errors.splice(i, 1);
-  }
-  if (!aborted) check('no console or page errors', errors.length === 0, errors.join(' | '));
+  walk.checkNoErrors(expectedErrors);
 } catch (e) {
   check('the check ran to the end', false, e.message.split('\n')[0]);
 } finally {
-  if (aborted && errors.length) console.log(`     errors so far: ${errors.join(' | ')}`);
-  if (page) {
-    await page.screenshot({ path: pageShot, fullPage: true, timeout: 10_000 }).then(
-      () => console.log(`screenshot: ${pageShot}`),
-      (e) => console.log(`screenshot failed: ${e.message.split('\n')[0]}`));
-  }
-  await browser?.close().catch(() => {});
-  clearTimeout(watchdog);
+  await walk.close(); // the errors so far after a failed step, the whole page pictured, the browser closed
 }
 
-console.log(failures.length === 0 ? 'RESULT: PASS' : `RESULT: FAIL (${failures.length}: ${failures.join('; ')})`);
-process.exit(failures.length === 0 ? 0 : 1);
+walk.exit(); // RESULT line; exit 1 on any failure
