@@ -314,7 +314,10 @@ internal static class OpenDataBenchmark
         return string.Join(' ',
             $"Record by code ≥ 1.0× baseline: {Met(ratio >= 1.0)} ({ratio:F2}×); p99 ≤ {ByCodeP99TargetMs} ms at 32 connections: {Met(r.ByCodeApi.P99 <= ByCodeP99TargetMs)} ({r.ByCodeApi.P99:F1} ms).",
             $"Whole feed ≤ {FeedSecondsPer100k} s per 100 000 changes: {Met(feedPer100k <= FeedSecondsPer100k)} ({feedPer100k:F2} s).",
-            $"Snapshot ≤ {SnapshotSecondsPer100k} s per 100 000 records: {Met(snapshotPer100k <= SnapshotSecondsPer100k)} ({snapshotPer100k:F2} s);",
+            // The target is about 100 000 records: a smaller snapshot scaled up to that measures the request's fixed cost.
+            r.SnapshotLines - 1 >= 50_000
+                ? $"Snapshot ≤ {SnapshotSecondsPer100k} s per 100 000 records: {Met(snapshotPer100k <= SnapshotSecondsPer100k)} ({snapshotPer100k:F2} s);"
+                : $"Snapshot ≤ {SnapshotSecondsPer100k} s per 100 000 records: not judged on {r.SnapshotLines - 1} records ({r.SnapshotSeconds:F2} s);",
             $"memory growth < {SnapshotMemoryTargetMiB} MiB: {Met(r.SnapshotMemoryMiB < SnapshotMemoryTargetMiB)} (+{r.SnapshotMemoryMiB:F1} MiB).");
     }
 
