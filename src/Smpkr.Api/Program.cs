@@ -69,6 +69,7 @@ openData.MapPublication();
 
 if (await app.RunMigrateCommandAsync(args))
 {
+    await app.DisposeAsync(); // the log is written by a background queue: flushed before the process ends
     return;
 }
 
