@@ -18,13 +18,7 @@ internal static class DataSetup
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
-    /// <summary>
-    /// The register's data source. Its statements are a fixed set run again and again, so they are
-    /// prepared on the server on first use (Npgsql's automatic preparation): a later run skips parsing
-    /// and planning, which were half of PostgreSQL's time for a read by code. Searches are the exception
-    /// (<paramref name="prepared"/> false, see <c>SearchSetup</c>): a prepared statement may be planned once
-    /// for every later call, and no one plan suits both a rare word and a common one.
-    /// </summary>
+    /// <summary>The register's data source (prepared statements; searches have their own, see <see cref="Build"/>).</summary>
     public static NpgsqlDataSource CreateDataSource(IConfiguration configuration, bool prepared = true)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -34,7 +28,20 @@ internal static class DataSetup
                 $"No database is configured: set ConnectionStrings__{ConnectionStringName} (outside Development there are no dev services).");
         }
 
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = prepared ? "smpkr" : "smpkr-search" };
+        return Build(connectionString, prepared ? "smpkr" : "smpkr-search", prepared);
+    }
+
+    /// <summary>
+    /// A data source of the service. The register's and the open data's statements are a fixed set run again
+    /// and again, so they are prepared on the server on first use (Npgsql's automatic preparation, unless the
+    /// connection string sets its own <c>Max Auto Prepare</c>): a later run skips parsing and planning, which
+    /// were half of PostgreSQL's time for a read by code. Searches are the exception (<paramref name="prepared"/>
+    /// false): a prepared statement may be planned once for every later call, and no one plan suits both a rare
+    /// word and a common one.
+    /// </summary>
+    public static NpgsqlDataSource Build(string connectionString, string name, bool prepared)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
         if (!prepared)
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 0;

@@ -17,16 +17,13 @@ internal static class PublicationSetup
         builder.Services.AddSingleton<IChangeLog, PublishedChangeLog>();
         builder.Services.AddSingleton(sp =>
         {
-            // Open-data reads are a handful of fixed statements run very often: their own pools prepare them
-            // on first use (server-side prepared statements), so each later call skips parsing and planning.
+            // Pools of their own: the feed on the primary, records on the replica when there is one (DataSetup.Build).
             var configuration = sp.GetRequiredService<IConfiguration>();
             var main = configuration.GetConnectionString(DataSetup.ConnectionStringName)!;
-            var primary = Prepared(main, "smpkr-open-data");
+            var primary = DataSetup.Build(main, "smpkr-open-data", prepared: true);
             var replica = configuration.GetConnectionString(ReadOnlyConnectionStringName);
-            var reads = string.IsNullOrWhiteSpace(replica) ? primary : Prepared(replica, "smpkr-read-only");
-            var searchBuilder = new NpgsqlDataSourceBuilder(string.IsNullOrWhiteSpace(replica) ? main : replica) { Name = "smpkr-open-data-search" };
-            searchBuilder.ConnectionStringBuilder.MaxAutoPrepare = 0;
-            var searches = searchBuilder.Build();
+            var reads = string.IsNullOrWhiteSpace(replica) ? primary : DataSetup.Build(replica, "smpkr-read-only", prepared: true);
+            var searches = DataSetup.Build(string.IsNullOrWhiteSpace(replica) ? main : replica, "smpkr-open-data-search", prepared: false);
             return new PublicationSources(primary, reads, searches);
         });
         builder.Services.AddSingleton<PublishedRecordCache>();
@@ -34,17 +31,6 @@ internal static class PublicationSetup
         builder.Services.AddHostedService<PublishedRecordFollower>();
         builder.Services.AddSingleton<PublishedStore>();
         builder.Services.AddSingleton<HttpCaching>();
-    }
-
-    private static NpgsqlDataSource Prepared(string connectionString, string name)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        }
-
-        return builder.Build();
     }
 
     /// <summary>Builds the feed of a register that has records but no feed yet (when this service migrates the database).</summary>
