@@ -1,32 +1,21 @@
-using System.Threading.Channels;
 using Npgsql;
+using Smpkr.Api.Data;
 
 namespace Smpkr.Api.Publication;
 
 /// <summary>
-/// Published records by code for many concurrent requests at once. Each request queues its code; a
-/// few readers take everything queued and look it up in one statement, so thirty-two clients asking
-/// at the same moment cost PostgreSQL a handful of statements instead of thirty-two (most of a
-/// single-row read is the statement, not the row). A request that finds a reader idle is looked up
-/// at once, alone: nothing waits for a batch to fill. A request joins only a statement that has not
-/// started yet, so it sees every change committed before it arrived.
+/// Published records by code for many concurrent requests at once: the codes queued together are
+/// looked up in one statement (<see cref="SharedReads{TKey, TResult}"/>).
 /// </summary>
 public sealed class PublishedRecordLookups : IAsyncDisposable
 {
-    /// <summary>At most this many statements at a time; more requests wait for the next one.</summary>
-    public const int Readers = 4;
-
-    /// <summary>At most this many codes in one statement.</summary>
-    public const int MaxBatch = 128;
-
-    private readonly Channel<Lookup> _queue = Channel.CreateUnbounded<Lookup>();
     private readonly NpgsqlDataSource _source;
-    private readonly Task[] _readers;
+    private readonly SharedReads<(string Type, string Code), (StoredRecord Record, bool ByAlias)?> _reads;
 
     public PublishedRecordLookups(PublicationSources sources)
     {
         _source = sources.Reads;
-        _readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(ReadAsync)).ToArray();
+        _reads = new(FindAllAsync);
     }
 
     /// <summary>How many statements have run since start (tests read it to see requests share them).</summary>
@@ -34,58 +23,16 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
 
     private long _statements;
 
-    private sealed record Lookup(string Type, string Code, TaskCompletionSource<(StoredRecord Record, bool ByAlias)?> Answer);
-
     /// <summary>The current published record with this code, or, failing that, the record this alias belongs to.</summary>
-    public Task<(StoredRecord Record, bool ByAlias)?> FindAsync(string type, string code, CancellationToken cancellationToken)
-    {
-        var lookup = new Lookup(type, code, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(lookup), this);
-
-        return lookup.Answer.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task ReadAsync()
-    {
-        var batch = new List<Lookup>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var lookup))
-            {
-                batch.Add(lookup);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var found = await FindAllAsync(batch);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Answer.TrySetResult(found[i]);
-                }
-            }
-            catch (Exception exception)
-            {
-                // Every request of the batch gets the failure (a database outage becomes their 503s).
-                foreach (var lookup in batch)
-                {
-                    lookup.Answer.TrySetException(exception);
-                }
-            }
-        }
-    }
+    public Task<(StoredRecord Record, bool ByAlias)?> FindAsync(string type, string code, CancellationToken cancellationToken) =>
+        _reads.ReadAsync((type, code), cancellationToken);
 
     /// <summary>
     /// Codes first (the hot path: one index lookup each, in one statement); the codes not found are
     /// tried as aliases (codes before a recoding) in a second statement, which a batch of existing
     /// codes never runs.
     /// </summary>
-    private async Task<(StoredRecord Record, bool ByAlias)?[]> FindAllAsync(List<Lookup> batch)
+    private async Task<(StoredRecord Record, bool ByAlias)?[]> FindAllAsync(IReadOnlyList<(string Type, string Code)> batch)
     {
         var found = new (StoredRecord Record, bool ByAlias)?[batch.Count];
         await using var connection = await _source.OpenConnectionAsync();
@@ -109,7 +56,7 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
         return found;
     }
 
-    private async Task ReadIntoAsync(NpgsqlConnection connection, List<Lookup> batch, (StoredRecord Record, bool ByAlias)?[] found, bool byAlias, string sql)
+    private async Task ReadIntoAsync(NpgsqlConnection connection, IReadOnlyList<(string Type, string Code)> batch, (StoredRecord Record, bool ByAlias)?[] found, bool byAlias, string sql)
     {
         var missing = Enumerable.Range(0, batch.Count).Where(i => found[i] is null).ToList();
         await using var command = new NpgsqlCommand(sql, connection);
@@ -124,9 +71,5 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_readers);
-    }
+    public ValueTask DisposeAsync() => _reads.DisposeAsync();
 }

@@ -36,6 +36,8 @@ public sealed class RegisterRecords<TBody>(
     RegisterSearch search,
     IChangeLog changeLog,
     IEnumerable<IRecordFacts<TBody>> facts,
+    RecordReads reads,
+    SharedFacts<TBody> sharedFacts,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -53,24 +55,27 @@ public sealed class RegisterRecords<TBody>(
 
     // ---- reads ----------------------------------------------------------------------------
 
-    public async Task<Outcome<RecordResponse<TBody>>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
-    {
-        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ObjectType == type.ObjectType, cancellationToken);
-        return record is not null && RecordAccess.CanSee(caller, record)
-            ? await ToResponseAsync(record, caller, cancellationToken)
+    public async Task<Outcome<RecordResponse<TBody>>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+        await ReadAsync(new RecordKey(type.ObjectType, id, null), caller, cancellationToken) is { } response
+            ? response
             : NotFound(id.ToString());
-    }
 
-    public async Task<Outcome<RecordResponse<TBody>>> GetByCodeAsync(string code, Caller caller, CancellationToken cancellationToken)
-    {
-        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.ObjectType == type.ObjectType && r.Code == code, cancellationToken)
-            ?? await (from alias in db.RecordAliases
-                      join r in db.Records on alias.RecordId equals r.Id
-                      where alias.ObjectType == type.ObjectType && alias.Code == code
-                      select r).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-        return record is not null && RecordAccess.CanSee(caller, record)
-            ? await ToResponseAsync(record, caller, cancellationToken)
+    public async Task<Outcome<RecordResponse<TBody>>> GetByCodeAsync(string code, Caller caller, CancellationToken cancellationToken) =>
+        await ReadAsync(new RecordKey(type.ObjectType, null, code), caller, cancellationToken) is { } response
+            ? response
             : Problem.Missing(Http, $"No {type.Noun} has the code or alias '{code}'.", "record.not-found");
+
+    /// <summary>One record by id or code through the reads concurrent requests share; null when the caller may not see it.</summary>
+    private async Task<RecordResponse<TBody>?> ReadAsync(RecordKey key, Caller caller, CancellationToken cancellationToken)
+    {
+        if (await reads.FindAsync(key, cancellationToken) is not { } stored || !RecordAccess.CanSee(caller, stored.Record))
+        {
+            return null;
+        }
+
+        var recordFacts = await sharedFacts.ForAsync(stored.Record.Id, cancellationToken);
+        return await ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, aliases: stored.Aliases,
+            preloadedFacts: recordFacts is null ? [] : new() { [stored.Record.Id] = recordFacts });
     }
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
@@ -853,12 +858,13 @@ public sealed class RegisterRecords<TBody>(
     };
 
     /// <summary>
-    /// The record as <paramref name="caller"/> may see it. <paramref name="draft"/> (a create's bound body) and
-    /// <paramref name="version"/> (a list's preloaded current version) save work the caller already did.
+    /// The record as <paramref name="caller"/> may see it. <paramref name="draft"/> (a create's bound body),
+    /// <paramref name="version"/>, <paramref name="preloadedFacts"/> and <paramref name="aliases"/> (read beforehand
+    /// for a list or a shared read) save work the caller already did.
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
         RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
-        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null)
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null)
     {
         preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
@@ -898,30 +904,14 @@ public sealed class RegisterRecords<TBody>(
             DeregistrationRequest = internals && record.DeregistrationRequest is not null
                 ? JsonSerializer.Deserialize<DeregistrationRequest>(record.DeregistrationRequest, bodies.Options)
                 : null,
-            Aliases = withAliases && record.WasRegistered ? await AliasesAsync(record, cancellationToken) : null,
+            Aliases = withAliases && record.WasRegistered ? aliases ?? await AliasesAsync(record, cancellationToken) : null,
             Facts = preloadedFacts.GetValueOrDefault(record.Id),
         };
     }
 
     /// <summary>The facts the type's resource keeps beside its records (none for most types), for many records at once.</summary>
-    private async Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
-    {
-        var all = new Dictionary<Guid, Dictionary<string, object>>();
-        foreach (var source in facts)
-        {
-            foreach (var (id, fact) in await source.ForAsync(ids, cancellationToken))
-            {
-                if (!all.TryGetValue(id, out var members))
-                {
-                    all[id] = members = new Dictionary<string, object>(StringComparer.Ordinal);
-                }
-
-                members[source.Name] = fact;
-            }
-        }
-
-        return all;
-    }
+    private Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        RecordFacts.ForAsync(facts, ids, cancellationToken);
 
     /// <summary>The record's aliases, those added in this unit of work (a recoding) included.</summary>
     private async Task<List<AliasResponse>> AliasesAsync(RegisterRecord record, CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ internal static class RegisterSetup
         builder.Services.AddScoped<Idempotency>();
         builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddScoped<UnitOfWork>();
+        builder.Services.AddSingleton<RecordReads>();
+        builder.Services.AddSingleton(typeof(SharedFacts<>));
     }
 
     /// <summary>One register type: its rules (singleton) and its records service (per request).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Smpkr.Api.Data;
 using Smpkr.Api.Publication;
 using Smpkr.Api.Tests.Programmes;
 
@@ -52,7 +53,7 @@ public sealed class RecordLookupTests : ProgrammeTest
 
             // Sixty lookups queued within microseconds: the four readers take them in a few batches
             // (and each batch with a miss runs a second statement for aliases), never one statement each.
-            Assert.That(statements, Is.LessThanOrEqualTo(2 * (PublishedRecordLookups.Readers + 2)), "statements for 60 lookups");
+            Assert.That(statements, Is.LessThanOrEqualTo(2 * (SharedReads.Readers + 2)), "statements for 60 lookups");
         });
         TestContext.Out.WriteLine($"60 lookups took {statements} statements.");
     }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Npgsql;
+using Smpkr.Api.Data;
+
+namespace Smpkr.Api.Register;
+
+/// <summary>A record asked for by id, or by state code or alias.</summary>
+public readonly record struct RecordKey(string ObjectType, Guid? Id, string? Code);
+
+/// <summary>A record as one read finds it: the row, its version in force (when registered) and its aliases.</summary>
+public sealed record StoredRegisterRecord(RegisterRecord Record, RecordVersion? Current, List<AliasResponse> Aliases);
+
+/// <summary>
+/// The register's reads of one record by id or code, for any type: what concurrent requests ask
+/// for together is read in one statement (<see cref="SharedReads{TKey, TResult}"/>), the record, its
+/// version in force and its aliases at once. Reads go to the primary, so a request sees every write
+/// that was answered before it arrived.
+/// </summary>
+public sealed class RecordReads : IAsyncDisposable
+{
+    // One row per key: the record with that id, else with that code, else the record the code is an alias of.
+    // The branches are tried in order and the first row found ends the search (an alias costs a probe only
+    // when no record has the code).
+    private const string Sql =
+        """
+        SELECT q.i, r.id, r.object_type, r.kind, r.code, r.status, r.pending_status, r.revision, r.owner, r.co_providers,
+               r.working::text, r.current_version, r.name_lt, r.name_en, r.registered_on, r.last_changed_on, r.deregistered_on,
+               r.deregistration_reason, r.superseded_by, r.equivalent, r.return_comment, r.deregistration_request::text,
+               r.created_at, r.updated_at, v.content::text, v.valid_from, v.recorded_at,
+               (SELECT json_agg(json_build_object('code', a.code, 'validFrom', a.valid_from, 'validTo', a.valid_to)
+                                ORDER BY a.valid_to NULLS FIRST, a.code)
+                FROM record_aliases a WHERE a.record_id = r.id)::text
+        FROM unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY q(object_type, id, code, i)
+        CROSS JOIN LATERAL (
+            SELECT r.* FROM register_records r WHERE q.id IS NOT NULL AND r.id = q.id AND r.object_type = q.object_type
+            UNION ALL
+            SELECT r.* FROM register_records r WHERE q.code IS NOT NULL AND r.object_type = q.object_type AND r.code = q.code
+            UNION ALL
+            SELECT r.* FROM record_aliases a JOIN register_records r ON r.id = a.record_id
+            WHERE q.code IS NOT NULL AND a.object_type = q.object_type AND a.code = q.code
+            LIMIT 1) r
+        LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.current_version
+        """;
+
+    private static readonly JsonSerializerOptions AliasJson = new(JsonSerializerDefaults.Web);
+
+    private readonly NpgsqlDataSource _source;
+    private readonly SharedReads<RecordKey, StoredRegisterRecord?> _reads;
+    private long _statements;
+
+    public RecordReads(NpgsqlDataSource source)
+    {
+        _source = source;
+        _reads = new(ReadAllAsync);
+    }
+
+    /// <summary>How many statements have run since start (tests read it to see requests share them).</summary>
+    public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>The record, whoever may see it: the caller's visibility is the register's to check.</summary>
+    public Task<StoredRegisterRecord?> FindAsync(RecordKey key, CancellationToken cancellationToken) => _reads.ReadAsync(key, cancellationToken);
+
+    private async Task<StoredRegisterRecord?[]> ReadAllAsync(IReadOnlyList<RecordKey> keys)
+    {
+        var found = new StoredRegisterRecord?[keys.Count];
+        await using var command = _source.CreateCommand(Sql);
+        command.Parameters.Add(new() { Value = keys.Select(k => k.ObjectType).ToArray() });
+        command.Parameters.Add(new() { Value = keys.Select(k => k.Id).ToArray() });
+        command.Parameters.Add(new() { Value = keys.Select(k => k.Code).ToArray() });
+        Interlocked.Increment(ref _statements);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            found[(int)reader.GetInt64(0) - 1] = Read(reader);
+        }
+
+        return found;
+    }
+
+    private static StoredRegisterRecord Read(NpgsqlDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        DateOnly? Date(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateOnly>(i);
+        var record = new RegisterRecord
+        {
+            Id = reader.GetGuid(1),
+            ObjectType = reader.GetString(2),
+            Kind = Text(3),
+            Code = Text(4),
+            Status = Enum.Parse<RecordStatus>(reader.GetString(5)),
+            PendingStatus = Text(6) is { } pending ? Enum.Parse<PendingChangeStatus>(pending) : null,
+            Revision = reader.GetInt32(7),
+            Owner = reader.GetString(8),
+            CoProviders = reader.GetFieldValue<string[]>(9),
+            Working = Text(10),
+            CurrentVersion = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+            NameLt = reader.GetString(12),
+            NameEn = Text(13),
+            RegisteredOn = Date(14),
+            LastChangedOn = Date(15),
+            DeregisteredOn = Date(16),
+            DeregistrationReason = Text(17),
+            SupersededBy = Text(18),
+            Equivalent = reader.IsDBNull(19) ? null : reader.GetBoolean(19),
+            ReturnComment = Text(20),
+            DeregistrationRequest = Text(21),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(22),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(23),
+        };
+        var current = reader.IsDBNull(24)
+            ? null
+            : new RecordVersion
+            {
+                RecordId = record.Id,
+                Version = record.CurrentVersion!.Value,
+                Content = reader.GetString(24),
+                ValidFrom = reader.GetFieldValue<DateOnly>(25),
+                RecordedAt = reader.GetFieldValue<DateTimeOffset>(26),
+            };
+        var aliases = Text(27) is { } json ? JsonSerializer.Deserialize<List<AliasResponse>>(json, AliasJson)! : [];
+        return new StoredRegisterRecord(record, current, aliases);
+    }
+
+    public ValueTask DisposeAsync() => _reads.DisposeAsync();
+}
