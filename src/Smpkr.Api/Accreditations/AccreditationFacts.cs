@@ -8,24 +8,34 @@ namespace Smpkr.Api.Accreditations;
 /// <summary>A study programme's current accreditation (its latest decision, and whether it has expired), shown with the programme.</summary>
 public sealed class AccreditationFacts(SmpkrDbContext db, RegisterBodies bodies, TimeProvider clock) : IRecordFacts<ProgrammeBody>
 {
-    public string Name => "accreditation";
+    public const string Member = "accreditation";
+
+    public string Name => Member;
 
     public Type Shape => typeof(AccreditationResponse);
+
+    // Compiled once: a read by code asks for each batch of records, and building the query anew cost more than running it.
+    private static readonly Func<SmpkrDbContext, Guid[], IAsyncEnumerable<Accreditation>> Latest = EF.CompileAsyncQuery(
+        (SmpkrDbContext db, Guid[] ids) => db.Accreditations.AsNoTracking()
+            .Where(a => ids.Contains(a.ProgrammeId)
+                        && !db.Accreditations.Any(n => n.ProgrammeId == a.ProgrammeId
+                            && (n.DecidedOn > a.DecidedOn || (n.DecidedOn == a.DecidedOn && n.RecordedAt > a.RecordedAt)))));
 
     public async Task<IReadOnlyDictionary<Guid, object>> ForAsync(IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken)
     {
         var today = clock.TodayInLithuania();
-        var latest = await db.Accreditations.AsNoTracking()
-            .Where(a => recordIds.Contains(a.ProgrammeId)
-                        && !db.Accreditations.Any(n => n.ProgrammeId == a.ProgrammeId
-                            && (n.DecidedOn > a.DecidedOn || (n.DecidedOn == a.DecidedOn && n.RecordedAt > a.RecordedAt))))
-            .ToListAsync(cancellationToken);
-        return latest.ToDictionary(a => a.ProgrammeId, a => (object)AccreditationEndpoints.Response(a, bodies, today));
+        var facts = new Dictionary<Guid, object>();
+        await foreach (var accreditation in Latest(db, recordIds.ToArray()).WithCancellation(cancellationToken))
+        {
+            facts[accreditation.ProgrammeId] = AccreditationEndpoints.Response(accreditation, bodies, today);
+        }
+
+        return facts;
     }
 }
 
 internal static class AccreditationSetup
 {
     public static void AddAccreditations(this WebApplicationBuilder builder) =>
-        builder.Services.AddScoped<IRecordFacts<ProgrammeBody>, AccreditationFacts>();
+        builder.AddRecordFacts<ProgrammeBody, AccreditationFacts>(AccreditationFacts.Member);
 }

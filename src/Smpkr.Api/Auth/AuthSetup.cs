@@ -37,6 +37,10 @@ internal static class AuthSetup
             parameters.ValidateIssuerSigningKey = true;
             parameters.RequireSignedTokens = true;
             parameters.ClockSkew = TimeSpan.FromMinutes(1);
+
+            // The binding supplies the signing keys as a lazy sequence that reads the configuration again each
+            // time it is enumerated, which the handler does for every request: read once, here.
+            parameters.IssuerSigningKeys = parameters.IssuerSigningKeys?.ToList();
         });
 
         builder.Services.AddAuthorizationBuilder()

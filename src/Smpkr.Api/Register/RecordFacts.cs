@@ -1,5 +1,3 @@
-using Smpkr.Api.Data;
-
 namespace Smpkr.Api.Register;
 
 /// <summary>
@@ -21,38 +19,30 @@ public interface IRecordFacts<TBody>
 }
 
 /// <summary>
-/// The facts of one type's records for reads by id or code: concurrent requests' records are asked
-/// for together (<see cref="SharedReads{TKey, TResult}"/>), each source once per batch in a scope of its own.
-/// A type without facts costs nothing.
+/// One facts source seen without its body type, so that the shared reads of records of any type
+/// (<see cref="RecordReads"/>) can ask it for a whole batch of its type's records.
 /// </summary>
-public sealed class SharedFacts<TBody> : IAsyncDisposable
-    where TBody : class
+public interface ITypeFacts
 {
-    private readonly IServiceScopeFactory _scopes;
-    private readonly SharedReads<Guid, Dictionary<string, object>?>? _reads;
+    string ObjectType { get; }
 
-    public SharedFacts(IServiceScopeFactory scopes)
-    {
-        _scopes = scopes;
-        using var scope = scopes.CreateScope();
-        if (scope.ServiceProvider.GetServices<IRecordFacts<TBody>>().Any())
-        {
-            _reads = new(ReadAllAsync);
-        }
-    }
+    /// <summary>The member under <c>facts</c>.</summary>
+    string Name { get; }
 
-    /// <summary>The record's facts by name, or null when it has none.</summary>
-    public Task<Dictionary<string, object>?> ForAsync(Guid recordId, CancellationToken cancellationToken) =>
-        _reads?.ReadAsync(recordId, cancellationToken) ?? Task.FromResult<Dictionary<string, object>?>(null);
+    /// <summary>The fact of each record that has one, with the source taken from <paramref name="services"/> (a scope).</summary>
+    Task<IReadOnlyDictionary<Guid, object>> ForAsync(IServiceProvider services, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken);
+}
 
-    private async Task<Dictionary<string, object>?[]> ReadAllAsync(IReadOnlyList<Guid> ids)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var all = await RecordFacts.ForAsync(scope.ServiceProvider.GetServices<IRecordFacts<TBody>>(), ids.Distinct().ToList(), CancellationToken.None);
-        return ids.Select(id => all.GetValueOrDefault(id)).ToArray();
-    }
+internal sealed class TypeFacts<TBody, TFacts>(RegisterType<TBody> type, string name) : ITypeFacts
+    where TBody : class
+    where TFacts : IRecordFacts<TBody>
+{
+    public string ObjectType => type.ObjectType;
 
-    public ValueTask DisposeAsync() => _reads?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public string Name => name;
+
+    public Task<IReadOnlyDictionary<Guid, object>> ForAsync(IServiceProvider services, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken) =>
+        services.GetRequiredService<TFacts>().ForAsync(recordIds, cancellationToken);
 }
 
 /// <summary>Gathering the facts of many records from a type's sources.</summary>

@@ -7,14 +7,19 @@ namespace Smpkr.Api.Register;
 /// <summary>A record asked for by id, or by state code or alias.</summary>
 public readonly record struct RecordKey(string ObjectType, Guid? Id, string? Code);
 
-/// <summary>A record as one read finds it: the row, its version in force (when registered) and its aliases.</summary>
-public sealed record StoredRegisterRecord(RegisterRecord Record, RecordVersion? Current, List<AliasResponse> Aliases);
+/// <summary>A record as one read finds it: the row, its version in force (when registered), its aliases and its type's facts.</summary>
+public sealed record StoredRegisterRecord(RegisterRecord Record, RecordVersion? Current, List<AliasResponse> Aliases)
+{
+    /// <summary>The facts its type keeps beside it, by name (<see cref="ITypeFacts"/>); null when there are none.</summary>
+    public Dictionary<string, object>? Facts { get; set; }
+}
 
 /// <summary>
 /// The register's reads of one record by id or code, for any type: what concurrent requests ask
 /// for together is read in one statement (<see cref="SharedReads{TKey, TResult}"/>), the record, its
-/// version in force and its aliases at once. Reads go to the primary, so a request sees every write
-/// that was answered before it arrived.
+/// version in force and its aliases at once, then the facts of the types that keep some, per source
+/// for the whole batch. Reads go to the primary, so a request sees every write that was answered
+/// before it arrived.
 /// </summary>
 public sealed class RecordReads : IAsyncDisposable
 {
@@ -45,12 +50,16 @@ public sealed class RecordReads : IAsyncDisposable
     private static readonly JsonSerializerOptions AliasJson = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _source;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILookup<string, ITypeFacts> _facts;
     private readonly SharedReads<RecordKey, StoredRegisterRecord?> _reads;
     private long _statements;
 
-    public RecordReads(NpgsqlDataSource source)
+    public RecordReads(NpgsqlDataSource source, IServiceScopeFactory scopes, IEnumerable<ITypeFacts> facts)
     {
         _source = source;
+        _scopes = scopes;
+        _facts = facts.ToLookup(f => f.ObjectType, StringComparer.Ordinal);
         _reads = new(ReadAllAsync);
     }
 
@@ -74,7 +83,33 @@ public sealed class RecordReads : IAsyncDisposable
             found[(int)reader.GetInt64(0) - 1] = Read(reader);
         }
 
+        await AddFactsAsync(found);
         return found;
+    }
+
+    private async Task AddFactsAsync(StoredRegisterRecord?[] found)
+    {
+        var withFacts = found.OfType<StoredRegisterRecord>().Where(f => _facts.Contains(f.Record.ObjectType)).ToList();
+        if (withFacts.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        foreach (var ofType in withFacts.GroupBy(f => f.Record.ObjectType))
+        {
+            var records = ofType.GroupBy(f => f.Record.Id).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var source in _facts[ofType.Key])
+            {
+                foreach (var (id, fact) in await source.ForAsync(scope.ServiceProvider, records.Keys, CancellationToken.None))
+                {
+                    foreach (var stored in records[id])
+                    {
+                        (stored.Facts ??= new Dictionary<string, object>(StringComparer.Ordinal))[source.Name] = fact;
+                    }
+                }
+            }
+        }
     }
 
     private static StoredRegisterRecord Read(NpgsqlDataReader reader)

@@ -37,7 +37,6 @@ public sealed class RegisterRecords<TBody>(
     IChangeLog changeLog,
     IEnumerable<IRecordFacts<TBody>> facts,
     RecordReads reads,
-    SharedFacts<TBody> sharedFacts,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -73,9 +72,8 @@ public sealed class RegisterRecords<TBody>(
             return null;
         }
 
-        var recordFacts = await sharedFacts.ForAsync(stored.Record.Id, cancellationToken);
         return await ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, aliases: stored.Aliases,
-            preloadedFacts: recordFacts is null ? [] : new() { [stored.Record.Id] = recordFacts });
+            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts });
     }
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>

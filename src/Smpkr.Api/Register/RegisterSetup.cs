@@ -14,7 +14,6 @@ internal static class RegisterSetup
         builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddScoped<UnitOfWork>();
         builder.Services.AddSingleton<RecordReads>();
-        builder.Services.AddSingleton(typeof(SharedFacts<>));
     }
 
     /// <summary>One register type: its rules (singleton) and its records service (per request).</summary>
@@ -26,6 +25,18 @@ internal static class RegisterSetup
             .AddScoped<RegisterRecords<TBody>>()
             .AddSingleton<ISearchableType>(sp => new SearchableRegisterType<TBody>(sp.GetRequiredService<RegisterType<TBody>>(), sp.GetRequiredService<RegisterBodies>()))
             .AddScoped<IBatchTarget, RegisterBatchTarget<TBody>>();
+
+    /// <summary>
+    /// Facts a type keeps beside its records (<see cref="IRecordFacts{TBody}"/>): shown with every record of
+    /// the type, in lists (per page) and in reads by id or code (per batch of <see cref="RecordReads"/>).
+    /// </summary>
+    public static void AddRecordFacts<TBody, TFacts>(this WebApplicationBuilder builder, string name)
+        where TBody : class
+        where TFacts : class, IRecordFacts<TBody> =>
+        builder.Services
+            .AddScoped<TFacts>()
+            .AddScoped<IRecordFacts<TBody>>(sp => sp.GetRequiredService<TFacts>())
+            .AddSingleton<ITypeFacts>(sp => new TypeFacts<TBody, TFacts>(sp.GetRequiredService<RegisterType<TBody>>(), name));
 
     public static IServiceProvider ServiceProvider(this IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider;
 }
