@@ -69,7 +69,13 @@ public sealed class RecordReads : IAsyncDisposable
     /// <summary>The record, whoever may see it: the caller's visibility is the register's to check.</summary>
     public Task<StoredRegisterRecord?> FindAsync(RecordKey key, CancellationToken cancellationToken) => _reads.ReadAsync(key, cancellationToken);
 
-    private async Task<StoredRegisterRecord?[]> ReadAllAsync(IReadOnlyList<RecordKey> keys)
+    /// <summary>Many records at once (a page of a list), in one statement of their own; one answer per key, in order.</summary>
+    public Task<StoredRegisterRecord?[]> FindAllAsync(IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0 ? Task.FromResult(Array.Empty<StoredRegisterRecord?>()) : ReadAllAsync(keys, cancellationToken);
+
+    private Task<StoredRegisterRecord?[]> ReadAllAsync(IReadOnlyList<RecordKey> keys) => ReadAllAsync(keys, CancellationToken.None);
+
+    private async Task<StoredRegisterRecord?[]> ReadAllAsync(IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken)
     {
         var found = new StoredRegisterRecord?[keys.Count];
         await using var command = _source.CreateCommand(Sql);
@@ -77,17 +83,19 @@ public sealed class RecordReads : IAsyncDisposable
         command.Parameters.Add(new() { Value = keys.Select(k => k.Id).ToArray() });
         command.Parameters.Add(new() { Value = keys.Select(k => k.Code).ToArray() });
         Interlocked.Increment(ref _statements);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            found[(int)reader.GetInt64(0) - 1] = Read(reader);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[(int)reader.GetInt64(0) - 1] = Read(reader);
+            }
         }
 
-        await AddFactsAsync(found);
+        await AddFactsAsync(found, cancellationToken);
         return found;
     }
 
-    private async Task AddFactsAsync(StoredRegisterRecord?[] found)
+    private async Task AddFactsAsync(StoredRegisterRecord?[] found, CancellationToken cancellationToken)
     {
         var withFacts = found.OfType<StoredRegisterRecord>().Where(f => _facts.Contains(f.Record.ObjectType)).ToList();
         if (withFacts.Count == 0)
@@ -101,7 +109,7 @@ public sealed class RecordReads : IAsyncDisposable
             var records = ofType.GroupBy(f => f.Record.Id).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var source in _facts[ofType.Key])
             {
-                foreach (var (id, fact) in await source.ForAsync(scope.ServiceProvider, records.Keys, CancellationToken.None))
+                foreach (var (id, fact) in await source.ForAsync(scope.ServiceProvider, records.Keys, cancellationToken))
                 {
                     foreach (var stored in records[id])
                     {

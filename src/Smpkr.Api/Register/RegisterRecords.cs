@@ -72,30 +72,26 @@ public sealed class RegisterRecords<TBody>(
             return null;
         }
 
-        return await ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, aliases: stored.Aliases,
-            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts });
+        return await ToResponseAsync(stored, caller, withAliases: true, cancellationToken);
     }
+
+    /// <summary>A record read with everything it shows (<see cref="RecordReads"/>), as <paramref name="caller"/> may see it.</summary>
+    private Task<RecordResponse<TBody>> ToResponseAsync(StoredRegisterRecord stored, Caller caller, bool withAliases, CancellationToken cancellationToken) =>
+        ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, withAliases: withAliases, aliases: stored.Aliases,
+            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts });
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
     public async Task<SearchPage<RecordResponse<TBody>>> ListAsync(SearchRequest request, Caller caller, Func<string, Uri> nextPage, CancellationToken cancellationToken)
     {
         var found = await search.SearchAsync(type.ObjectType, request, SearchVisibility.For(caller), cancellationToken);
-        var ids = found.Ids.ToList();
-        var loaded = await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
 
+        // The page's records, their versions in force and facts in one statement (and one per facts source).
         // A record deleted between the search and this read is simply left out of the page.
-        var page = ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList();
-
-        // The versions in force for the whole page in one query, not one per record.
-        var registered = page.Where(r => r.CurrentVersion != null).Select(r => r.Id).ToList();
-        var current = await db.RecordVersions.AsNoTracking()
-            .Where(v => registered.Contains(v.RecordId) && db.Records.Any(r => r.Id == v.RecordId && r.CurrentVersion == v.Version))
-            .ToDictionaryAsync(v => v.RecordId, cancellationToken);
-        var pageFacts = await FactsAsync(page.Select(r => r.Id).ToList(), cancellationToken);
-        var items = new List<RecordResponse<TBody>>(page.Count);
-        foreach (var record in page)
+        var page = await reads.FindAllAsync(found.Ids.Select(id => new RecordKey(type.ObjectType, id, null)).ToList(), cancellationToken);
+        var items = new List<RecordResponse<TBody>>(page.Length);
+        foreach (var stored in page.OfType<StoredRegisterRecord>())
         {
-            items.Add(await ToResponseAsync(record, caller, cancellationToken, version: current.GetValueOrDefault(record.Id), withAliases: false, preloadedFacts: pageFacts));
+            items.Add(await ToResponseAsync(stored, caller, withAliases: false, cancellationToken));
         }
 
         return new SearchPage<RecordResponse<TBody>>

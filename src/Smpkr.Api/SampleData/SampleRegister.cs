@@ -146,7 +146,7 @@ public static class SampleRegister
 
         var recoded = registered[0];
         await Step<ProgrammeBody>(services, r => r.RecodeAsync(recoded.Id,
-            new RecodeRequest { Code = recoded.Code![..6] + "9" + recoded.Code[^2..], ValidFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), Comment = "Sample recoding." },
+            new RecodeRequest { Code = recoded.Code![..6] + "9" + recoded.Code[^2..], ValidFrom = services.GetRequiredService<TimeProvider>().TodayInLithuania().AddDays(1), Comment = "Sample recoding." },
             $"\"{recoded.Revision}\"", Registrar, cancellationToken));
         var old = registered[1];
         await Step<ProgrammeBody>(services, r => r.DeregisterAsync(old.Id,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Smpkr.Api.Auth;
+using Smpkr.Api.Register;
 using Smpkr.Api.Tests.Programmes;
 
 namespace Smpkr.Api.Tests.Accreditations;
@@ -64,7 +65,7 @@ public sealed class AccreditationTests : ProgrammeTest
         var expired = await RegisteredAsync(Samples.Study("Pasibaigusi"));
         var expiring = await RegisteredAsync(Samples.Study("Baigsis"));
         var fine = await RegisteredAsync(Samples.Study("Galiojanti"));
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.TodayInLithuania();
         await Accreditor().PostAsJsonAsync($"/api/v1/programmes/{expired["id"]}/accreditations", Decision("accredited", "2015-06-01", "2021-06-30"));
         await Accreditor().PostAsJsonAsync($"/api/v1/programmes/{expiring["id"]}/accreditations",
             Decision("accredited-conditionally", "2023-06-01", today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Smpkr.Api.Register;
 using Smpkr.Api.Search;
 using Smpkr.Api.Tests.Programmes;
 
@@ -146,11 +147,13 @@ public sealed class SearchTests : ProgrammeTest
     [Test]
     public async Task Date_filters_bound_registration_and_change()
     {
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // Registration dates are the register's (Lithuanian) days; a changedSince date is the start of that day in UTC.
+        var today = TimeProvider.System.TodayInLithuania().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var utcToday = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var registeredToday = await IdsAsync(Registrar(), $"/api/v1/programmes?registeredFrom={today}&registeredTo={today}");
         var registeredLongAgo = await IdsAsync(Registrar(), "/api/v1/programmes?registeredTo=2000-01-01");
         var changedLater = await IdsAsync(Registrar(), "/api/v1/programmes?changedSince=2999-01-01T00:00:00Z");
-        var changedSince = await IdsAsync(Registrar(), $"/api/v1/programmes?changedSince={today}");
+        var changedSince = await IdsAsync(Registrar(), $"/api/v1/programmes?changedSince={utcToday}");
         Assert.Multiple(() =>
         {
             Assert.That(registeredToday, Does.Contain(Id(_accounting)).And.Not.Contain(Id(_draft)));
