@@ -14,7 +14,8 @@ public sealed class AccreditationFacts(SmpkrDbContext db, RegisterBodies bodies,
 
     public Type Shape => typeof(AccreditationResponse);
 
-    // Compiled once: a read by code asks for each batch of records, and building the query anew cost more than running it.
+    // Compiled once: reads by code ask for every batch of records, and in a sampled profile of them building the
+    // query each time was about a third of this query's time.
     private static readonly Func<SmpkrDbContext, Guid[], IAsyncEnumerable<Accreditation>> Latest = EF.CompileAsyncQuery(
         (SmpkrDbContext db, Guid[] ids) => db.Accreditations.AsNoTracking()
             .Where(a => ids.Contains(a.ProgrammeId)
