@@ -47,9 +47,13 @@ public sealed record StoredChange(long Sequence, string Op, string ObjectType, s
 public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
 
 /// <summary>Reads of the published tables; nothing here touches drafts, pending changes or the audit log.</summary>
-public sealed class PublishedStore(PublicationSources sources, PublishedRecordCache cache, PublishedRecordLookups lookups)
+public sealed class PublishedStore(PublicationSources sources, PublishedRecordCache cache, PublishedRecordLookups lookups, SearchMirror mirror)
 {
-    private readonly RegisterSearch _search = new(sources.Searches);
+    /// <summary>
+    /// Searches that need every match count them in the replica's mirror, which follows the primary;
+    /// a page read from a lagging read replica then leaves out a record it does not have yet.
+    /// </summary>
+    private readonly RegisterSearch _search = new(sources.Searches, mirror);
 
     /// <summary>
     /// Search among published records only (the search index of the read source), then their

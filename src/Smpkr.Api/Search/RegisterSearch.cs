@@ -24,7 +24,7 @@ public sealed record SearchResult(
 /// for near-misses, and an exact code or code prefix above everything else. One statement: the
 /// page, and the facets and total of the same filters from the same single read of the matches.
 /// </summary>
-public sealed class RegisterSearch(NpgsqlDataSource dataSource)
+public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mirror = null)
 {
     /// <summary>The folded text must be this long before trigram similarity may find near-misses.</summary>
     private const int MinimumTrigramText = 4;
@@ -87,15 +87,49 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
-        if (request.After?.Mode is { } mode)
+        if (request.After?.Mode is "n")
         {
-            return await SearchAsync(objectType, request, visibility, mode, cancellationToken);
+            return await SearchAsync(objectType, request, visibility, "n", cancellationToken);
         }
 
-        var exact = await SearchAsync(objectType, request, visibility, "e", cancellationToken);
-        return exact.Ids.Count == 0 && NearText(request) is not null
+        var exact = await FromMirrorAsync(objectType, request, visibility, cancellationToken)
+            ?? await SearchAsync(objectType, request, visibility, "e", cancellationToken);
+        return exact.Ids.Count == 0 && request.After is null && NearText(request) is not null
             ? await SearchAsync(objectType, request, visibility, "n", cancellationToken)
             : exact;
+    }
+
+    /// <summary>
+    /// Exact mode from the replica's mirror, for the searches that need every match (words, facets or a
+    /// total); null when the mirror is not loaded or a word reads as a phrase. A page an index gives in
+    /// order (filters alone, no facets, no total) is left to PostgreSQL, which reads only that page.
+    /// </summary>
+    private async Task<SearchResult?> FromMirrorAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
+    {
+        if (mirror is null || (request.Text is null && request.Facets.Count == 0 && !request.Total) || !mirror.Ready)
+        {
+            return null;
+        }
+
+        var words = request.Words.Count == 0 ? [] : await mirror.FormsAsync(request.Words, cancellationToken);
+        if (words.Any(w => !w.Single) || await mirror.CurrentAsync(cancellationToken) is not { } index)
+        {
+            return null;
+        }
+
+        var fold = words.Count == 0 ? null : string.Join(' ', words.Select(w => w.Fold));
+        var answer = index.Search(objectType, request, visibility, words, fold, CodeText(request));
+        mirror.CountAnswer();
+        var ids = answer.Ids;
+        string? next = null;
+        if (ids.Count > request.Limit)
+        {
+            ids.RemoveAt(ids.Count - 1);
+            next = new SearchCursor(request.Sort, KeyText(request.Sort, answer.Keys[request.Limit - 1]), ids[^1]) { Mode = request.Text is not null ? "e" : null }
+                .Write(request.Fingerprint());
+        }
+
+        return new SearchResult(ids, next, request.Total ? answer.Total : null, request.Facets.Count > 0 ? Ordered(answer.Tallies) : null);
     }
 
     private async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, string mode, CancellationToken cancellationToken)
@@ -175,15 +209,24 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
             }
         }
 
-        foreach (var (name, tally) in counts)
+        if (facets is not null)
         {
-            // Most frequent first, then by value, so facets read the same on every call.
-            facets![name] = tally.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
-                .Select(c => new FacetCount(c.Key, c.Value)).ToList();
+            foreach (var (name, list) in Ordered(counts))
+            {
+                facets[name] = list;
+            }
         }
 
         return total;
     }
+
+    /// <summary>Each facet's counts, most frequent first, then by value, so facets read the same on every call.</summary>
+    private static Dictionary<string, IReadOnlyList<FacetCount>> Ordered(Dictionary<string, Dictionary<string, long>> counts) =>
+        counts.ToDictionary(
+            f => f.Key,
+            f => (IReadOnlyList<FacetCount>)f.Value.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => new FacetCount(c.Key, c.Value)).ToList(),
+            StringComparer.Ordinal);
 
     /// <summary>The facet columns: a scalar column, or an array column counted per element.</summary>
     private static readonly Dictionary<string, (string Column, bool Array)> FacetColumns = new(StringComparer.Ordinal)
@@ -383,10 +426,12 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// An exact code (100) or code prefix (50) above any text match; then, in exact mode, the
-    /// words found in the code or names (ranked by the weighted rank of that small vector) above words
-    /// found only in summaries, and a name equal to the text (so
-    /// "Informatika" comes before "Taikomoji informatika"); in near mode how closely the text
-    /// appears in the code and names.
+    /// words found in the code or names (1) above words found only in summaries, a name equal to the
+    /// text (1, so "Informatika" comes before "Taikomoji informatika") and shorter names a little
+    /// above longer ones; in near mode how closely the text appears in the code and names.
+    /// Exact mode's score is plain double arithmetic on values the mirror holds too
+    /// (<see cref="MirrorIndex"/> adds the same terms in the same order), so both compute the same
+    /// score, bit for bit, and a cursor from one continues in the other.
     /// </summary>
     private static string Score(SearchRequest request, bool near, SqlBuilder sql)
     {
@@ -398,9 +443,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
 
         if (!near && TsQuery(request, sql) is { } query)
         {
-            // Words in the code or a name lift a record above those that have them only in a summary,
-            // ranked by the small vector of code and names alone: the whole document is never read.
-            score.Append(CultureInfo.InvariantCulture, $" + CASE WHEN e.title @@ {query} THEN 1 + ts_rank('{{0.05, 0.2, 0.6, 1.0}}', e.title, {query}) ELSE 0 END");
+            // Words in the code or a name lift a record above those that have them only in a summary;
+            // the small vector of code and names alone answers it: the whole document is never read.
+            score.Append(CultureInfo.InvariantCulture, $" + CASE WHEN e.title @@ {query} THEN 1 ELSE 0 END");
         }
 
         if (Folded(request) is { } folded)
@@ -410,7 +455,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource)
             // first, then shorter names: cheap where similarity() over tens of thousands of matches is not.
             score.Append(near
                 ? $" + word_similarity({text}, e.fold) + similarity({text}, e.sort_name)"
-                : $" + CASE WHEN e.sort_name = smpkr_fold({text}) THEN 1 ELSE 0 END + 0.1 / (1 + length(e.sort_name) / 10.0)");
+                : $" + CASE WHEN e.sort_name = smpkr_fold({text}) THEN 1 ELSE 0 END + 0.1::float8 / (1 + length(e.sort_name)::float8 / 10)");
         }
 
         return score.Append(')').ToString();

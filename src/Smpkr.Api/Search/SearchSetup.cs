@@ -14,7 +14,12 @@ internal static class SearchSetup
 
         // Searches run on a pool of their own without prepared statements (see DataSetup.CreateDataSource).
         builder.Services.AddKeyedSingleton(SearchSource, (sp, _) => DataSetup.CreateDataSource(sp.GetRequiredService<IConfiguration>(), prepared: false));
-        builder.Services.AddSingleton(sp => new RegisterSearch(sp.GetRequiredKeyedService<NpgsqlDataSource>(SearchSource)));
+        // Each replica's copy of the search entries, loaded in the background after start-up and kept up
+        // to date from the primary (the pool with prepared statements: it runs the same few statements).
+        builder.Services.AddSingleton(sp => new SearchMirror(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<SearchMirror>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchMirror>());
+        builder.Services.AddSingleton(sp => new RegisterSearch(sp.GetRequiredKeyedService<NpgsqlDataSource>(SearchSource), sp.GetRequiredService<SearchMirror>()));
     }
 
     /// <summary>Search entries for records that have none yet (a database from before search); a quick no-op otherwise.</summary>

@@ -54,7 +54,7 @@ public sealed class ReadReplicaTests : ProgrammeTest
     {
         await using var sources = new PublicationSources(NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString), NpgsqlDataSource.Create(ConnectionString));
         await using var lookups = new PublishedRecordLookups(sources);
-        var store = new PublishedStore(sources, App.Services.GetRequiredService<PublishedRecordCache>(), lookups);
+        var store = new PublishedStore(sources, App.Services.GetRequiredService<PublishedRecordCache>(), lookups, App.Services.GetRequiredService<Smpkr.Api.Search.SearchMirror>());
         await RegisteredAsync(Samples.Study("Prieš momentinę kopiją"));
         await using var snapshot = await store.BeginSnapshotAsync(CancellationToken.None);
         var cursor = snapshot.Head.Head;

@@ -10,9 +10,15 @@ namespace Smpkr.Api.Tests.Search;
 /// <summary>
 /// Search on <c>GET /api/v1/programmes</c> over a small register built once for the class: relevance
 /// in Lithuanian and English, code first, filters, facets, paging and the refusals of bad input.
+/// Run twice: with the search entries in memory (<see cref="SearchMirror"/>, waited for until loaded)
+/// and with every search in PostgreSQL.
 /// </summary>
-public sealed class SearchTests : ProgrammeTest
+[TestFixture(true)]
+[TestFixture(false)]
+public sealed class SearchTests(bool memory) : ProgrammeTest
 {
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Search:Memory"] = memory ? "true" : "false" };
+
     private JsonObject _informatika = null!;
     private JsonObject _software = null!;
     private JsonObject _teacher = null!;
@@ -37,6 +43,34 @@ public sealed class SearchTests : ProgrammeTest
         _englishOnly = await RegisteredAsync(Samples.Study("Duomenų mokslas", "B", "B02")
             .With("name", new JsonObject { ["lt"] = "Duomenų mokslas", ["en"] = "Data Science and Engineering" }));
         _draft = await Owner.CreateAsync(Samples.Study("Juodraštinė informatika", "B", "B01"));
+        if (memory)
+        {
+            var mirror = App.Services.GetRequiredService<SearchMirror>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!mirror.Ready && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.That(mirror.Ready, "the search entries are loaded into memory");
+        }
+    }
+
+    [Test]
+    public async Task Searches_that_need_every_match_are_answered_by_the_configured_engine()
+    {
+        var mirror = App.Services.GetRequiredService<SearchMirror>();
+        var before = mirror.Answered;
+        await GetOkAsync(Registrar(), "/api/v1/programmes?q=informatika");
+        await GetOkAsync(Registrar(), "/api/v1/programmes?fieldGroup=B&facets=ltksLevel");
+        await GetOkAsync(Anonymous(), "/open/v1/programmes?total=true");
+        var memoryAnswers = mirror.Answered - before;
+        await GetOkAsync(Registrar(), "/api/v1/programmes?fieldGroup=B&sort=name");
+        Assert.Multiple(() =>
+        {
+            Assert.That(memoryAnswers, Is.EqualTo(memory ? 3 : 0), "words, facets and totals are counted in memory when it is on");
+            Assert.That(mirror.Answered - before, Is.EqualTo(memoryAnswers), "a page an index gives in order is read from PostgreSQL");
+        });
     }
 
     [TestCase("programu sistemos", "software", Description = "diacritics optional")]
