@@ -65,7 +65,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
             var id = sql.Add(after.Id);
             page.Append(!keyed
                 ? $" WHERE record_id {op} {id}"
-                : $" WHERE (k, record_id) {op} ({sql.Add(KeyValue(after))}, {id})");
+                : $" WHERE (k, record_id) {op} ({KeyParameter(after, sql)}, {id})");
         }
 
         page.Append(" ORDER BY ").Append(order).Append(" LIMIT ").Append(request.Limit + 1);
@@ -313,12 +313,12 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
         Overlaps("e.forms", request.Forms, broad: true);
         if (request.RegisteredFrom is { } from)
         {
-            where.Add($"e.registered_on >= {sql.Add(from)}");
+            where.Add($"e.registered_on >= {DateParameter(from, sql)}");
         }
 
         if (request.RegisteredTo is { } to)
         {
-            where.Add($"e.registered_on <= {sql.Add(to)}");
+            where.Add($"e.registered_on <= {DateParameter(to, sql)}");
         }
 
         if (request.ChangedSince is { } since)
@@ -460,6 +460,17 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
 
         return score.Append(')').ToString();
     }
+
+    /// <summary>
+    /// A date as text cast in SQL: Npgsql would send 0001-01-01 (the sort key of a record never
+    /// registered) as -infinity, and a walk by registration date would start again after such a record.
+    /// </summary>
+    private static string DateParameter(DateOnly date, SqlBuilder sql) =>
+        $"{sql.Add(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}::date";
+
+    private static string KeyParameter(SearchCursor cursor, SqlBuilder sql) => cursor.Sort is SearchSort.RegisteredOn or SearchSort.RegisteredOnDescending
+        ? DateParameter(cursor.Date, sql)
+        : sql.Add(KeyValue(cursor));
 
     private static object KeyValue(SearchCursor cursor) => cursor.Sort switch
     {
