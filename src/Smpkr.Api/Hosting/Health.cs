@@ -3,12 +3,15 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Smpkr.Api.Data;
+using Smpkr.Api.Search;
 
 namespace Smpkr.Api.Hosting;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and every
-/// migration is applied. Both anonymous, both plain JSON (a health report, not a problem).
+/// migration is applied; it also says whether this replica's search entries are loaded into memory
+/// (healthy either way: until they are, searches run in PostgreSQL). Both anonymous, both plain JSON
+/// (a health report, not a problem).
 /// </summary>
 internal static class Health
 {
@@ -16,7 +19,8 @@ internal static class Health
 
     public static void AddHealth(this WebApplicationBuilder builder) =>
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<SearchMemoryCheck>("search", tags: [ReadyTag]);
 
     public static void MapHealth(this WebApplication app)
     {
@@ -38,8 +42,17 @@ internal static class Health
             {
                 status = e.Value.Status.ToString().ToLowerInvariant(),
                 description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
             }),
         }, cancellationToken: context.RequestAborted);
+    }
+
+    private sealed class SearchMemoryCheck(SearchMirror mirror) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(HealthCheckResult.Healthy(
+                mirror.Ready ? $"Search entries in memory: {mirror.Entries}." : mirror.Enabled ? "Search entries loading into memory; searches run in PostgreSQL meanwhile." : "Searches run in PostgreSQL (Search:Memory is off).",
+                new Dictionary<string, object> { ["inMemory"] = mirror.Ready, ["entries"] = mirror.Entries }));
     }
 
     private sealed class DatabaseReadyCheck(SmpkrDbContext db) : IHealthCheck

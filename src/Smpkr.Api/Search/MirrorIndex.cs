@@ -23,7 +23,7 @@ internal sealed record WordForms(string Word, string[] Lt, string[] En, string[]
 }
 
 /// <summary>What the mirror found for one search: the page (one more than asked, with its keys), the total and the facet counts.</summary>
-internal sealed record MirrorAnswer(List<Guid> Ids, List<object?> Keys, long Total, Dictionary<string, Dictionary<string, long>> Tallies);
+internal sealed record MirrorAnswer(List<Guid> Ids, List<object?> Keys, long Total, Dictionary<string, Dictionary<string, long>> Tallies, bool WordsFound);
 
 /// <summary>
 /// The search entries of one register in memory: each entry a document with its filter values, sort
@@ -401,13 +401,14 @@ internal sealed class MirrorIndex
             // The worst hit kept is at the top of the queue, to be dropped when a better one comes.
             var page = new PriorityQueue<Hit, Hit>(limit + 1, Comparer<Hit>.Create((a, b) => Compare(b, a)));
             long total = 0;
+            var wordsFound = false;
             (ulong[] Text, ulong[] Title)? words = _request.Text is null ? null : Matches();
             var docs = _index._docs;
             try
             {
                 if (_type < 0)
                 {
-                    return Answer(page, total);
+                    return Answer(page, total, wordsFound);
                 }
 
                 void Consider(int n)
@@ -417,6 +418,8 @@ internal sealed class MirrorIndex
                     {
                         return;
                     }
+
+                    wordsFound = true;
 
                     foreach (var filter in _filters)
                     {
@@ -484,7 +487,7 @@ internal sealed class MirrorIndex
                     }
                 }
 
-                return Answer(page, total);
+                return Answer(page, total, wordsFound);
             }
             finally
             {
@@ -496,7 +499,7 @@ internal sealed class MirrorIndex
             }
         }
 
-        private MirrorAnswer Answer(PriorityQueue<Hit, Hit> page, long total)
+        private MirrorAnswer Answer(PriorityQueue<Hit, Hit> page, long total, bool wordsFound)
         {
             var hits = new List<Hit>(page.Count);
             while (page.TryDequeue(out var hit, out _))
@@ -515,7 +518,8 @@ internal sealed class MirrorIndex
                 hits.Select(h => _index._docs[h.Doc].RecordId).ToList(),
                 hits.Select(h => KeyOf(h)).ToList(),
                 total,
-                tallies);
+                tallies,
+                wordsFound);
         }
 
         private object? KeyOf(Hit hit)

@@ -82,8 +82,9 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
 
     /// <summary>
     /// One page of matches. A later page keeps the mode of the first. A first page looks for near-misses only
-    /// when nothing matches the words exactly under the same filters, in a statement of its own: planning
-    /// the two ways in one statement cost more (2 ms) than running the exact one for most words.
+    /// when nothing matches the words exactly under the same filters and the words match nothing the caller
+    /// may see at all, in a statement of its own: planning the two ways in one statement cost more (2 ms)
+    /// than running the exact one for most words.
     /// </summary>
     public async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
@@ -92,11 +93,32 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
             return await SearchAsync(objectType, request, visibility, "n", cancellationToken);
         }
 
-        var exact = await FromMirrorAsync(objectType, request, visibility, cancellationToken)
-            ?? await SearchAsync(objectType, request, visibility, "e", cancellationToken);
-        return exact.Ids.Count == 0 && request.After is null && NearText(request) is not null
-            ? await SearchAsync(objectType, request, visibility, "n", cancellationToken)
-            : exact;
+        var fromMirror = await FromMirrorAsync(objectType, request, visibility, cancellationToken);
+        var exact = fromMirror?.Result ?? await SearchAsync(objectType, request, visibility, "e", cancellationToken);
+        if (exact.Ids.Count > 0 || request.After is not null || NearText(request) is null)
+        {
+            return exact;
+        }
+
+        // Near-misses are for words the register does not have (a typo), not for words the filters exclude.
+        var found = fromMirror?.WordsFound ?? await WordsFoundAsync(objectType, request, visibility, cancellationToken);
+        return found ? exact : await SearchAsync(objectType, request, visibility, "n", cancellationToken);
+    }
+
+    /// <summary>Whether the words match any entry of the type the caller may see, whatever the filters.</summary>
+    private async Task<bool> WordsFoundAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
+    {
+        var sql = new SqlBuilder();
+        var visible = Visible(objectType, visibility, sql);
+        var text = TextMatch(request, sql)!;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var statement = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM search_entries e WHERE {visible} AND {text.Exact})", connection);
+        foreach (var parameter in sql.Parameters)
+        {
+            statement.Parameters.Add(parameter.Clone());
+        }
+
+        return (bool)(await statement.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>
@@ -104,7 +126,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
     /// total); null when the mirror is not loaded or a word reads as a phrase. A page an index gives in
     /// order (filters alone, no facets, no total) is left to PostgreSQL, which reads only that page.
     /// </summary>
-    private async Task<SearchResult?> FromMirrorAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
+    private async Task<(SearchResult Result, bool WordsFound)?> FromMirrorAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
         if (mirror is null || (request.Text is null && request.Facets.Count == 0 && !request.Total) || !mirror.Ready)
         {
@@ -129,7 +151,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
                 .Write(request.Fingerprint());
         }
 
-        return new SearchResult(ids, next, request.Total ? answer.Total : null, request.Facets.Count > 0 ? Ordered(answer.Tallies) : null);
+        return (new SearchResult(ids, next, request.Total ? answer.Total : null, request.Facets.Count > 0 ? Ordered(answer.Tallies) : null), answer.WordsFound);
     }
 
     private async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, string mode, CancellationToken cancellationToken)
@@ -258,13 +280,18 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
         return $"SELECT json_agg(json_build_array({string.Join(", ", aliases.Prepend("n"))}))::text FROM (SELECT {string.Join(", ", aliases.Prepend("count(*) AS n"))} FROM hits{grouping}) g";
     }
 
+    /// <summary>Entries of the type that the visibility lets through.</summary>
+    private static string Visible(string objectType, SearchVisibility visibility, SqlBuilder sql)
+    {
+        var type = $"e.object_type = {sql.Add(objectType)}";
+        return !visibility.Published ? type
+            : visibility.AlsoOwnedBy is { } owner ? $"{type} AND (e.published OR e.owner = {sql.Add(owner)})"
+            : $"{type} AND e.published";
+    }
+
     private static string Where(string objectType, SearchRequest request, SearchVisibility visibility, SqlBuilder sql)
     {
-        var where = new List<string> { $"e.object_type = {sql.Add(objectType)}" };
-        if (visibility.Published)
-        {
-            where.Add(visibility.AlsoOwnedBy is { } owner ? $"(e.published OR e.owner = {sql.Add(owner)})" : "e.published");
-        }
+        var where = new List<string> { Visible(objectType, visibility, sql) };
 
         // With words, the text index finds the candidates. A broad filter (kind, status, cycle, study type,
         // language, form: a handful of values, each held by a third of the register or more) is then

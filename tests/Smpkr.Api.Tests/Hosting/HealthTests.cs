@@ -28,6 +28,8 @@ public sealed class HealthTests : ApiTest
         {
             Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("healthy"));
             Assert.That(body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString(), Is.EqualTo("healthy"));
+            Assert.That(body.GetProperty("checks").GetProperty("search").GetProperty("status").GetString(), Is.EqualTo("healthy"), "searches are answered, from memory or from PostgreSQL");
+            Assert.That(body.GetProperty("checks").GetProperty("search").GetProperty("data").TryGetProperty("inMemory", out _), "whether the search entries are in memory yet");
         });
     }
 

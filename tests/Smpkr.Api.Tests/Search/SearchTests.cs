@@ -259,6 +259,21 @@ public sealed class SearchTests(bool memory) : ProgrammeTest
     }
 
     [Test]
+    public async Task Words_the_register_has_are_not_turned_into_near_misses_by_filters()
+    {
+        // "finansų" is the accounting programme's (field group L); in group B it matches nothing exactly,
+        // and "Finansinė informatika" there is only a near-miss of it.
+        var near = await Owner.CreateAsync(Samples.Study("Finansinė informatika", "B", "B01"));
+        var excluded = await IdsAsync(Registrar(), "/api/v1/programmes?q=finansų&fieldGroup=B&facets=fieldGroup");
+        var typo = await IdsAsync(Registrar(), "/api/v1/programmes?q=finnansine&fieldGroup=B&facets=fieldGroup");
+        Assert.Multiple(() =>
+        {
+            Assert.That(excluded, Is.Empty, "the word is in the register: the filters' answer is nothing");
+            Assert.That(typo, Does.Contain(Id(near)), "a word the register does not have still finds near-misses");
+        });
+    }
+
+    [Test]
     public async Task A_walk_by_registration_date_steps_through_records_never_registered()
     {
         // Drafts have no registration date and sort first, all with the same earliest key; a cursor after
