@@ -45,6 +45,7 @@ internal sealed class MirrorIndex
     private readonly Dictionary<string, Postings> _lexemes = new(StringComparer.Ordinal);
     private readonly List<string> _unsortedLexemes = [];
     private readonly List<int> _oddCodes = [];
+    private readonly Dictionary<string, int[]> _arrays = new(StringComparer.Ordinal);
     private readonly HashSet<(Guid? Record, ulong Xid)> _removals = [];
     private string[] _sortedLexemes = [];
     private Doc[] _docs = new Doc[1024];
@@ -75,6 +76,11 @@ internal sealed class MirrorIndex
         Watermark = watermark;
         _removals.RemoveWhere(r => r.Xid < watermark);
         SortLexemes();
+        foreach (var postings in _lexemes.Values)
+        {
+            postings.Text.Trim();
+            postings.Title.Trim();
+        }
     }
 
     /// <summary>
@@ -242,7 +248,23 @@ internal sealed class MirrorIndex
         return id;
     }
 
-    private int[] Values(string[] values) => values.Length == 0 ? [] : Array.ConvertAll(values, Value);
+    /// <summary>The ids of <paramref name="values"/>, as one array shared by every document with the same values (most share a few combinations).</summary>
+    private int[] Values(string[] values)
+    {
+        if (values.Length == 0)
+        {
+            return [];
+        }
+
+        var key = string.Join('\u001f', values);
+        if (!_arrays.TryGetValue(key, out var ids))
+        {
+            ids = Array.ConvertAll(values, Value);
+            _arrays[key] = ids;
+        }
+
+        return ids;
+    }
 
     /// <summary>The id of a known value; -1 when no entry has it (so nothing matches it).</summary>
     private int Find(string value) => _valueIds.GetValueOrDefault(value, -1);
@@ -278,7 +300,6 @@ internal sealed class MirrorIndex
         private readonly string? _code;
         private readonly List<DocFilter> _filters = [];
         private readonly List<(string Name, DocValue? Scalar, DocValues? Array)> _facets = [];
-        private readonly Dictionary<string, Dictionary<int, long>> _tallies = new(StringComparer.Ordinal);
         private readonly IReadOnlyList<WordForms> _words;
         private readonly bool _descending;
         private readonly Hit? _after;
@@ -325,7 +346,6 @@ internal sealed class MirrorIndex
 
             foreach (var facet in request.Facets)
             {
-                _tallies[facet] = [];
                 _facets.Add(facet switch
                 {
                     "kind" => (facet, (in Doc d) => d.Kind, null),
@@ -402,13 +422,15 @@ internal sealed class MirrorIndex
             var page = new PriorityQueue<Hit, Hit>(limit + 1, Comparer<Hit>.Create((a, b) => Compare(b, a)));
             long total = 0;
             var wordsFound = false;
+            // Counts per value id (slot 0, no value, is not reported).
+            var tallies = _facets.Select(_ => new long[_index._values.Count]).ToArray();
             (ulong[] Text, ulong[] Title)? words = _request.Text is null ? null : Matches();
             var docs = _index._docs;
             try
             {
                 if (_type < 0)
                 {
-                    return Answer(page, total, wordsFound);
+                    return Answer(page, total, tallies, wordsFound);
                 }
 
                 void Consider(int n)
@@ -430,22 +452,18 @@ internal sealed class MirrorIndex
                     }
 
                     total++;
-                    foreach (var (name, scalar, array) in _facets)
+                    for (var f = 0; f < tallies.Length; f++)
                     {
-                        var tally = _tallies[name];
+                        var (_, scalar, array) = _facets[f];
                         if (scalar is not null)
                         {
-                            var value = scalar(doc);
-                            if (value != 0)
-                            {
-                                tally[value] = tally.GetValueOrDefault(value) + 1;
-                            }
+                            tallies[f][scalar(doc)]++;
                         }
                         else
                         {
                             foreach (var value in array!(doc))
                             {
-                                tally[value] = tally.GetValueOrDefault(value) + 1;
+                                tallies[f][value]++;
                             }
                         }
                     }
@@ -487,7 +505,7 @@ internal sealed class MirrorIndex
                     }
                 }
 
-                return Answer(page, total, wordsFound);
+                return Answer(page, total, tallies, wordsFound);
             }
             finally
             {
@@ -499,7 +517,7 @@ internal sealed class MirrorIndex
             }
         }
 
-        private MirrorAnswer Answer(PriorityQueue<Hit, Hit> page, long total, bool wordsFound)
+        private MirrorAnswer Answer(PriorityQueue<Hit, Hit> page, long total, long[][] counts, bool wordsFound)
         {
             var hits = new List<Hit>(page.Count);
             while (page.TryDequeue(out var hit, out _))
@@ -509,9 +527,18 @@ internal sealed class MirrorIndex
 
             hits.Reverse();
             var tallies = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-            foreach (var (name, counts) in _tallies)
+            for (var f = 0; f < _facets.Count; f++)
             {
-                tallies[name] = counts.ToDictionary(c => _index._values[c.Key], c => c.Value, StringComparer.Ordinal);
+                var named = new Dictionary<string, long>(StringComparer.Ordinal);
+                for (var value = 1; value < counts[f].Length; value++)
+                {
+                    if (counts[f][value] > 0)
+                    {
+                        named[_index._values[value]] = counts[f][value];
+                    }
+                }
+
+                tallies[_facets[f].Name] = named;
             }
 
             return new MirrorAnswer(
@@ -826,6 +853,15 @@ internal sealed class MirrorIndex
         }
 
         public ReadOnlySpan<int> Items => _items.AsSpan(0, _count);
+
+        /// <summary>Drops the room left for growth (a loaded index mostly stays as it is).</summary>
+        public void Trim()
+        {
+            if (_items.Length > _count)
+            {
+                Array.Resize(ref _items, _count);
+            }
+        }
 
         public void SetBits(ulong[] bits)
         {

@@ -195,7 +195,8 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
         var removals = new List<(Guid?, ulong)>();
         var watermark = await ReadAsync(0, index.Load, removals, cancellationToken);
         index.Loaded(watermark, removals);
-        LogLoaded(logger, index.Live, clock.ElapsedMilliseconds, GC.GetTotalMemory(false) / (1024 * 1024));
+        // Once, after a load: what loading left behind goes back, and the log says what the index keeps.
+        LogLoaded(logger, index.Live, clock.ElapsedMilliseconds, GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024));
         return index;
     }
 
