@@ -111,9 +111,9 @@ internal static class SearchBenchmark
 
     private const string Method =
         "Each workload runs for the stated time after a warm-up of half that (at least 6 s), with a fixed number of concurrent keep-alive connections from an in-process load driver " +
-        "(random codes, words and filters from fixed lists, seed 1). API: the service's Release build as its own process, with a provider's token. " +
+        "(random codes, words and filters from fixed lists, seed 1). API: the service's Release build as its own process, with a provider's token, measured once its search entries are in memory (it counts searches with words, facets or a total there; filtered lists run in PostgreSQL). " +
         "Baseline: a bare `NpgsqlDataSource` minimal-API endpoint in the benchmark process doing the same database work (by code: the record and its version in force; " +
-        "search and list: the service's own search SQL via `RegisterSearch`, then the page's records) and writing JSON directly, without auth, validation, EF Core or response mapping. " +
+        "search and list: the service's own search SQL via `RegisterSearch` in PostgreSQL, then the page's records) and writing JSON directly, without auth, validation, EF Core or response mapping. " +
         "pgbench: the same SQL straight at PostgreSQL (the database's ceiling; by code with random codes, search and list with one representative query). " +
         "Latencies in ms.";
 

@@ -9,7 +9,7 @@ namespace Smpkr.Api.Search;
 /// </summary>
 public sealed class SearchQuery
 {
-    /// <summary>Words to find in codes, names (Lithuanian and English) and summaries. Diacritics are optional and inflected forms match (<c>informatikos</c> finds <c>Informatika</c>); an exact code or code prefix ranks first. At most 200 characters.</summary>
+    /// <summary>Words to find in codes, names (Lithuanian and English) and summaries. Diacritics are optional and inflected forms match (<c>informatikos</c> finds <c>Informatika</c>); an exact code or code prefix ranks first. Words that match nothing you may see (a typo) find similar spellings instead. At most 200 characters.</summary>
     /// <example>programų sistemos</example>
     [FromQuery(Name = "q")]
     public string? Q { get; init; }

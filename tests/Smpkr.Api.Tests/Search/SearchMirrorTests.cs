@@ -158,6 +158,42 @@ public sealed class SearchMirrorTests : ProgrammeTest
         Assert.That(mirror.Answered - answeredBefore, Is.GreaterThan(pages / 2), "most of the pages were counted in memory");
     }
 
+    [Test]
+    public async Task A_truncated_search_table_is_loaded_again_and_refilled_entries_are_found()
+    {
+        var record = _registered[0];
+        var code = record["code"]!.GetValue<string>();
+        var before = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var truncate = new Npgsql.NpgsqlCommand("TRUNCATE search_entries", connection);
+            await truncate.ExecuteNonQueryAsync();
+        }
+
+        var truncated = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await SearchIndex.AddMissingAsync(
+                scope.ServiceProvider.GetRequiredService<Smpkr.Api.Data.SmpkrDbContext>(), scope.ServiceProvider.GetRequiredService<SearchableTypes>().FieldsOf, CancellationToken.None);
+        }
+
+        var refilled = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Does.Contain(record["id"]!.GetValue<string>()));
+            Assert.That(truncated, Is.Empty, "nothing is left to find once the table is empty");
+            Assert.That(refilled, Does.Contain(record["id"]!.GetValue<string>()));
+            Assert.That(App.Services.GetRequiredService<SearchMirror>().Entries, Is.EqualTo(_registered.Count + _drafts.Count), "the mirror holds the table's entries again");
+        });
+    }
+
+    private async Task<List<string>> IdsAsync(string url)
+    {
+        var page = await ProgrammeClient.ExpectAsync(await Registrar().GetAsync(url), HttpStatusCode.OK);
+        return [.. page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>())];
+    }
+
     /// <summary>Half drafts (of two providers), half registered; names, summaries and classifications drawn at random.</summary>
     private async Task WriteAsync(int count)
     {
