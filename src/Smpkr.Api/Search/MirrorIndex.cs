@@ -27,8 +27,9 @@ internal sealed record MirrorAnswer(List<Guid> Ids, List<object?> Keys, long Tot
 
 /// <summary>
 /// The search entries of one register in memory: each entry a document with its filter values, sort
-/// keys and the lexemes of its text vectors, and for each lexeme the documents that hold it (all of the
-/// text, and code and names alone). A search is answered here exactly as <see cref="RegisterSearch"/>'s
+/// keys and the lexemes of its text vectors; for each lexeme the documents that hold it (all of the
+/// text, and code and names alone); and for each type, classification value, and for liveness and
+/// publication, the set of documents that have it, one bit each. A search is answered here exactly as <see cref="RegisterSearch"/>'s
 /// SQL answers it in exact mode — the same matches, scores, order, facets and total — by counting
 /// in memory rather than reading every match from the table. Documents are only appended: a changed
 /// entry becomes a new document and its old one is marked dead (the lists of documents stay sorted);
@@ -112,7 +113,6 @@ internal sealed class MirrorIndex
 
                 if (_byRecord.Remove(record, out var n))
                 {
-                    _docs[n].Live = false;
                     _live.Clear(n);
                 }
             }
@@ -162,7 +162,6 @@ internal sealed class MirrorIndex
                 return;
             }
 
-            _docs[old].Live = false;
             _live.Clear(old);
         }
 
@@ -180,11 +179,9 @@ internal sealed class MirrorIndex
             IdHigh = BinaryPrimitives.ReadUInt64BigEndian(id),
             IdLow = BinaryPrimitives.ReadUInt64BigEndian(id[8..]),
             WriteXid = row.WriteXid,
-            Live = true,
             Type = Value(row.ObjectType),
             Kind = Value(row.Kind),
             Status = Value(row.Status),
-            StatusFacet = Value(row.Status.ToLowerInvariant()),
             Published = row.Published,
             Owner = Value(row.Owner),
             Providers = Values(row.Providers),
@@ -1028,12 +1025,10 @@ internal sealed class MirrorIndex
         public ulong IdHigh;
         public ulong IdLow;
         public ulong WriteXid;
-        public bool Live;
         public bool Published;
         public int Type;
         public int Kind;
         public int Status;
-        public int StatusFacet;
         public int Owner;
         public int[] Providers;
         public string SortCode;

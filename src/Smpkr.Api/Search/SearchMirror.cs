@@ -31,6 +31,10 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, WordForms> _words = new(StringComparer.Ordinal);
     private readonly bool _enabled = configuration.GetValue("Search:Memory", true);
+
+    /// <summary>Dead documents (replaced or removed entries) beyond which, and beyond a quarter of the live ones, the index is loaded afresh.</summary>
+    private readonly int _rebuildDead = configuration.GetValue("Search:MemoryRebuildDead", 10_000);
+    private int _loads;
     private volatile MirrorIndex? _current;
     private int _rebuilding;
 
@@ -44,6 +48,9 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
 
     /// <summary>Entries in memory (0 until loaded).</summary>
     public int Entries => _current?.Live ?? 0;
+
+    /// <summary>Loads of the whole index since start-up (the first, and each fresh one).</summary>
+    public int Loads => Volatile.Read(ref _loads);
 
     /// <summary>Searches answered from memory since start-up.</summary>
     public long Answered => Interlocked.Read(ref _answered);
@@ -81,7 +88,7 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
             }
 
             index.CaughtUpFrom = started;
-            if (index.Dead > 10_000 && index.Dead > index.Live / 4 && Interlocked.Exchange(ref _rebuilding, 1) == 0)
+            if (index.Dead > _rebuildDead && index.Dead > index.Live / 4 && Interlocked.Exchange(ref _rebuilding, 1) == 0)
             {
                 _ = Task.Run(RebuildAsync, CancellationToken.None);
             }
@@ -195,6 +202,7 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
         var removals = new List<(Guid?, ulong)>();
         var watermark = await ReadAsync(0, index.Load, removals, cancellationToken);
         index.Loaded(watermark, removals);
+        Interlocked.Increment(ref _loads);
         // Once, after a load: what loading left behind goes back, and the log says what the index keeps.
         LogLoaded(logger, index.Live, clock.ElapsedMilliseconds, GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024));
         return index;

@@ -39,7 +39,11 @@ public sealed class SearchMirrorTests : ProgrammeTest
     private SmpkrApp _sql = null!;
     private string _middle = string.Empty;
 
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Search:Memory"] = "true" };
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Search:Memory"] = "true",
+        ["Search:MemoryRebuildDead"] = "20",
+    };
 
     [OneTimeSetUp]
     public async Task BuildRegister()
@@ -156,6 +160,35 @@ public sealed class SearchMirrorTests : ProgrammeTest
 
         TestContext.Out.WriteLine($"{compared} searches, {pages} pages compared; {mirror.Answered - answeredBefore} answered from memory");
         Assert.That(mirror.Answered - answeredBefore, Is.GreaterThan(pages / 2), "most of the pages were counted in memory");
+    }
+
+    [Test]
+    public async Task Many_changes_load_the_index_afresh_and_it_still_answers_as_PostgreSQL()
+    {
+        var mirror = App.Services.GetRequiredService<SearchMirror>();
+        var loads = mirror.Loads;
+        var (draft, owner) = _drafts[0];
+        for (var i = 0; i < 40; i++)
+        {
+            draft = await ProgrammeClient.ExpectAsync(await owner.ReplaceAsync(draft, Body()), HttpStatusCode.OK);
+            await IdsAsync("/api/v1/programmes?q=informatika&total=true");
+        }
+
+        _drafts[0] = (draft, owner);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (mirror.Loads == loads && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await IdsAsync("/api/v1/programmes?q=informatika&total=true");
+            await Task.Delay(50);
+        }
+
+        Assert.That(mirror.Loads, Is.GreaterThan(loads), "40 replaced documents of about a hundred: a fresh load");
+        foreach (var url in new[] { "/api/v1/programmes?q=informatika&facets=fieldGroup,language&total=true", "/api/v1/programmes?q=teisė&sort=name&total=true", "/api/v1/programmes?facets=status,provider&total=true&limit=50" })
+        {
+            var fromMemory = await Registrar().GetStringAsync(url);
+            var fromSql = await _sql.ClientWith(TestTokens.Registrar()).GetStringAsync(url);
+            Assert.That(fromMemory, Is.EqualTo(fromSql), url);
+        }
     }
 
     [Test]
