@@ -55,6 +55,9 @@ internal sealed class MirrorIndex
     private readonly Dictionary<int, Bits>[] _columns = [.. Enum.GetValues<Column>().Select(_ => new Dictionary<int, Bits>())];
     private string[] _sortedLexemes = [];
     private Doc[] _docs = new Doc[1024];
+
+    /// <summary>Each document's name length (for relevance), apart from the rest so that scoring many matches reads little memory.</summary>
+    private int[] _nameLengths = new int[1024];
     private int _count;
 
     /// <summary>Lexemes added since the sorted list was last built; beyond this many it is rebuilt.</summary>
@@ -168,6 +171,7 @@ internal sealed class MirrorIndex
         if (_count == _docs.Length)
         {
             Array.Resize(ref _docs, _docs.Length * 2);
+            Array.Resize(ref _nameLengths, _docs.Length);
         }
 
         var n = _count++;
@@ -187,7 +191,6 @@ internal sealed class MirrorIndex
             Providers = Values(row.Providers),
             SortCode = row.SortCode,
             SortName = row.SortName,
-            SortNameLength = row.SortNameLength,
             FieldGroup = Value(row.FieldGroup),
             StudyField = Value(row.StudyField),
             IscedF = Values(row.IscedF),
@@ -203,6 +206,7 @@ internal sealed class MirrorIndex
             ChangedAt = Microseconds(row.ChangedAt),
         };
         _byRecord[row.RecordId] = n;
+        _nameLengths[n] = row.SortNameLength;
         ref readonly var doc = ref _docs[n];
         _live.Set(n);
         SetOf(_types, doc.Type).Set(n);
@@ -579,7 +583,23 @@ internal sealed class MirrorIndex
                             }
                         }
 
-                        var hit = Hit(n, doc, words);
+                        Hit hit;
+                        if (_request.Sort == SearchSort.Relevance)
+                        {
+                            // Most matches lose on the score alone: their ids (in the larger per-document record) are read only when it ties or wins.
+                            var score = Score(n, doc, words);
+                            if ((_after is { } cursor && score > cursor.Score) || (page.Count == limit && score < page.Peek().Score))
+                            {
+                                continue;
+                            }
+
+                            hit = new Hit(n, score) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
+                        }
+                        else
+                        {
+                            hit = new Hit(n, 0) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
+                        }
+
                         if (_after is { } after && Compare(hit, after) <= 0)
                         {
                             continue;
@@ -715,14 +735,8 @@ internal sealed class MirrorIndex
         /// addition, so the same double comes out: code (100 exact, 50 prefix), words found in the code or
         /// names (1), a name equal to the text (1), and a little more for shorter names.
         /// </summary>
-        private Hit Hit(int n, in Doc doc, (ulong[] Text, ulong[] Title)? words)
+        private double Score(int n, in Doc doc, (ulong[] Text, ulong[] Title)? words)
         {
-            var hit = new Hit(n, 0) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
-            if (_request.Sort != SearchSort.Relevance)
-            {
-                return hit;
-            }
-
             var score = 0d;
             if (_code is not null)
             {
@@ -736,11 +750,12 @@ internal sealed class MirrorIndex
 
             if (_fold is not null)
             {
-                score += doc.SortNameLength == _foldLength && doc.SortName == _fold ? 1 : 0;
-                score += 0.1 / (1 + doc.SortNameLength / 10.0);
+                var length = _index._nameLengths[n];
+                score += length == _foldLength && doc.SortName == _fold ? 1 : 0;
+                score += 0.1 / (1 + length / 10.0);
             }
 
-            return hit with { Score = score };
+            return score;
         }
 
         /// <summary>
@@ -1033,7 +1048,6 @@ internal sealed class MirrorIndex
         public int[] Providers;
         public string SortCode;
         public string SortName;
-        public int SortNameLength;
         public int FieldGroup;
         public int StudyField;
         public int[] IscedF;
