@@ -79,6 +79,19 @@ public abstract class ApiTest
 
     protected HttpClient Anonymous() => App.ClientWith(null);
 
+    /// <summary>Waits until the service's search entries are loaded into memory (they load in the background after start-up).</summary>
+    protected async Task WaitForSearchMemoryAsync()
+    {
+        var mirror = App.Services.GetRequiredService<Smpkr.Api.Search.SearchMirror>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!mirror.Ready && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(mirror.Ready, "the search entries are loaded into memory");
+    }
+
     protected HttpClient Registrar() => App.ClientWith(TestTokens.Registrar());
 
     protected HttpClient Provider(string provider = TestTokens.ProviderCode) => App.ClientWith(TestTokens.Provider(provider));

@@ -50,14 +50,7 @@ public sealed class SearchMirrorTests : ProgrammeTest
     {
         _sql = new SmpkrApp(ConnectionString, new Dictionary<string, string?> { ["Search:Memory"] = "false" });
         await WriteAsync(40);
-        var mirror = App.Services.GetRequiredService<SearchMirror>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!mirror.Ready && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.That(mirror.Ready, "the search entries are loaded into memory");
+        await WaitForSearchMemoryAsync();
         _middle = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
         // After the load: more records, some written through the other service, changes and deletions.

@@ -45,14 +45,7 @@ public sealed class SearchTests(bool memory) : ProgrammeTest
         _draft = await Owner.CreateAsync(Samples.Study("Juodraštinė informatika", "B", "B01"));
         if (memory)
         {
-            var mirror = App.Services.GetRequiredService<SearchMirror>();
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (!mirror.Ready && waited.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.That(mirror.Ready, "the search entries are loaded into memory");
+            await WaitForSearchMemoryAsync();
         }
     }
 
