@@ -184,9 +184,10 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
 
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The database is not there yet (or not migrated): searches run in PostgreSQL meanwhile.
+                // The database is not there yet (or not migrated), or anything else went wrong: searches run in
+                // PostgreSQL meanwhile, and the service keeps running.
                 LogLoadFailed(logger, delay.TotalSeconds, e);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
@@ -242,8 +243,9 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
                 _gate.Release();
             }
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e)
         {
+            // The current index stays in use; the next search that finds it crowded tries again.
             LogLoadFailed(logger, 0, e);
         }
         finally
