@@ -51,7 +51,7 @@ internal static class Health
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(HealthCheckResult.Healthy(
-                mirror.Ready ? $"Search entries in memory: {mirror.Entries}." : mirror.Enabled ? "Search entries loading into memory; searches run in PostgreSQL meanwhile." : "Searches run in PostgreSQL (Search:Memory is off).",
+                mirror.Ready ? $"Search entries in memory: {mirror.Entries}." : mirror.Enabled ? "Search entries not in memory yet (they load once a search needs them); searches run in PostgreSQL meanwhile." : "Searches run in PostgreSQL (Search:Memory is off).",
                 new Dictionary<string, object> { ["inMemory"] = mirror.Ready, ["entries"] = mirror.Entries }));
     }
 

@@ -128,8 +128,14 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
     /// </summary>
     private async Task<(SearchResult Result, bool WordsFound)?> FromMirrorAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
-        if (mirror is null || (request.Text is null && request.Facets.Count == 0 && !request.Total) || !mirror.Ready)
+        if (mirror is null || (request.Text is null && request.Facets.Count == 0 && !request.Total))
         {
+            return null;
+        }
+
+        if (!mirror.Ready)
+        {
+            mirror.RequestLoad();
             return null;
         }
 

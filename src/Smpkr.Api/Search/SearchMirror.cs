@@ -19,8 +19,9 @@ namespace Smpkr.Api.Search;
 /// while a read is under way share the next one.
 /// </para>
 /// <para>
-/// Until the first load completes (in the background, after start-up), and where <c>Search:Memory</c>
-/// is false, searches run in PostgreSQL; the answers are the same (<c>SearchMirrorTests</c>).
+/// The entries are loaded in the background when the first search that needs them arrives. Until that
+/// load completes, and where <c>Search:Memory</c> is false, searches run in PostgreSQL; the answers are
+/// the same (<c>SearchMirrorTests</c>).
 /// </para>
 /// </summary>
 public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<SearchMirror> logger) : BackgroundService
@@ -39,6 +40,11 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
     private int _rebuilding;
 
     private long _answered;
+
+    private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts loading the entries, if not yet started (the first search that would use them calls it).</summary>
+    public void RequestLoad() => _requested.TrySetResult();
 
     /// <summary>True once the mirror answers searches.</summary>
     public bool Ready => _current is not null;
@@ -165,6 +171,9 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
             return;
         }
 
+        // Loaded when the first search that needs every match arrives: a replica that serves no such search
+        // (only records, the feed, snapshots) stays small.
+        await _requested.Task.WaitAsync(stoppingToken);
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -204,8 +213,11 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
         var watermark = await ReadAsync(0, index.Load, removals, cancellationToken);
         index.Loaded(watermark, removals);
         Interlocked.Increment(ref _loads);
-        // Once, after a load: what loading left behind goes back, and the log says what the index keeps.
-        LogLoaded(logger, index.Live, clock.ElapsedMilliseconds, GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024));
+        // Once, after a load: loading reads every entry's lexemes as fresh strings, most of them garbage at
+        // once; an aggressive collection returns that memory to the system (without it the process kept
+        // about 160 MiB more resident at 111 500 entries), and the log says what the index keeps.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogLoaded(logger, index.Live, clock.ElapsedMilliseconds, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
         return index;
     }
 

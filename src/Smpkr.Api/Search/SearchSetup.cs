@@ -14,7 +14,7 @@ internal static class SearchSetup
 
         // Searches run on a pool of their own without prepared statements (see DataSetup.CreateDataSource).
         builder.Services.AddKeyedSingleton(SearchSource, (sp, _) => DataSetup.CreateDataSource(sp.GetRequiredService<IConfiguration>(), prepared: false));
-        // Each replica's copy of the search entries, loaded in the background after start-up and kept up
+        // Each replica's copy of the search entries, loaded in the background once a search needs it and kept up
         // to date from the primary (the pool with prepared statements: it runs the same few statements).
         builder.Services.AddSingleton(sp => new SearchMirror(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<SearchMirror>>()));

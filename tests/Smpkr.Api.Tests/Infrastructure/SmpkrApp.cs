@@ -79,10 +79,11 @@ public abstract class ApiTest
 
     protected HttpClient Anonymous() => App.ClientWith(null);
 
-    /// <summary>Waits until the service's search entries are loaded into memory (they load in the background after start-up).</summary>
+    /// <summary>Waits until the service's search entries are loaded into memory (in the background, once a search needs them).</summary>
     protected async Task WaitForSearchMemoryAsync()
     {
         var mirror = App.Services.GetRequiredService<Smpkr.Api.Search.SearchMirror>();
+        (await Anonymous().GetAsync("/open/v1/programmes?total=true")).EnsureSuccessStatusCode();
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!mirror.Ready && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
