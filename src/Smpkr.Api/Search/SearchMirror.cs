@@ -35,16 +35,23 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
 
     /// <summary>Dead documents (replaced or removed entries) beyond which, and beyond a quarter of the live ones, the index is loaded afresh.</summary>
     private readonly int _rebuildDead = configuration.GetValue("Search:MemoryRebuildDead", 10_000);
+    private readonly SemaphoreSlim _loadWanted = new(0, 1);
+    private int _loading;
     private int _loads;
     private volatile MirrorIndex? _current;
-    private int _rebuilding;
-
     private long _answered;
 
-    private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Starts loading the entries, if not yet started (the first search that would use them calls it).</summary>
-    public void RequestLoad() => _requested.TrySetResult();
+    /// <summary>
+    /// Asks the background loader for a fresh index, unless a load is already wanted or under way: the first
+    /// search that would use one asks, and so does a catch-up that finds too many dead documents or the table truncated.
+    /// </summary>
+    public void RequestLoad()
+    {
+        if (_enabled && Interlocked.Exchange(ref _loading, 1) == 0)
+        {
+            _loadWanted.Release();
+        }
+    }
 
     /// <summary>True once the mirror answers searches.</summary>
     public bool Ready => _current is not null;
@@ -88,15 +95,18 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
             var started = Stopwatch.GetTimestamp();
             if (!await CatchUpAsync(index, cancellationToken))
             {
+                // Truncated, or another database: PostgreSQL answers until a fresh index is loaded.
                 LogTruncated(logger);
-                index = await LoadAsync(cancellationToken);
-                _current = index;
+                _current = null;
+                RequestLoad();
+                return null;
             }
 
             index.CaughtUpFrom = started;
-            if (index.Dead > _rebuildDead && index.Dead > index.Live / 4 && Interlocked.Exchange(ref _rebuilding, 1) == 0)
+            if (index.Dead > _rebuildDead && index.Dead > index.Live / 4)
             {
-                _ = Task.Run(RebuildAsync, CancellationToken.None);
+                // The index in use keeps answering while a fresh one loads.
+                RequestLoad();
             }
 
             return index;
@@ -164,43 +174,46 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
         return forms!;
     }
 
+    /// <summary>
+    /// The one place indexes are loaded: each time one is asked for (<see cref="RequestLoad"/>), a fresh index is
+    /// read, caught up and put in place of the old; a failure (the database not there yet, not migrated) is
+    /// logged and tried again with a growing delay, while searches run in PostgreSQL or on the old index.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_enabled)
-        {
-            return;
-        }
-
-        // Loaded when the first search that needs every match arrives: a replica that serves no such search
-        // (only records, the feed, snapshots) stays small.
-        await _requested.Task.WaitAsync(stoppingToken);
-        var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            await _loadWanted.WaitAsync(stoppingToken);
+            var delay = TimeSpan.FromSeconds(1);
+            while (true)
             {
-                var index = await LoadAsync(stoppingToken);
-                await _gate.WaitAsync(stoppingToken);
                 try
                 {
-                    await CatchUpAsync(index, stoppingToken);
-                    _current = index;
+                    var index = await LoadAsync(stoppingToken);
+                    await _gate.WaitAsync(stoppingToken);
+                    try
+                    {
+                        // False when the table was truncated while loading: load again.
+                        if (await CatchUpAsync(index, stoppingToken))
+                        {
+                            _current = index;
+                            break;
+                        }
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
                 }
-                finally
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    _gate.Release();
+                    LogLoadFailed(logger, delay.TotalSeconds, e);
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
                 }
+            }
 
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The database is not there yet (or not migrated), or anything else went wrong: searches run in
-                // PostgreSQL meanwhile, and the service keeps running.
-                LogLoadFailed(logger, delay.TotalSeconds, e);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
-            }
+            Volatile.Write(ref _loading, 0);
         }
     }
 
@@ -234,36 +247,6 @@ public sealed partial class SearchMirror(NpgsqlDataSource dataSource, IConfigura
         }
 
         return index.CatchUp(watermark, removals, rows);
-    }
-
-    /// <summary>An index loaded afresh when many documents are dead, then caught up and put in place of the old.</summary>
-    private async Task RebuildAsync()
-    {
-        try
-        {
-            var index = await LoadAsync(CancellationToken.None);
-            await _gate.WaitAsync();
-            try
-            {
-                if (await CatchUpAsync(index, CancellationToken.None))
-                {
-                    _current = index;
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-        catch (Exception e)
-        {
-            // The current index stays in use; the next search that finds it crowded tries again.
-            LogLoadFailed(logger, 0, e);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _rebuilding, 0);
-        }
     }
 
     /// <summary>

@@ -187,6 +187,8 @@ public sealed class SearchMirrorTests : ProgrammeTest
     [Test]
     public async Task A_truncated_search_table_is_loaded_again_and_refilled_entries_are_found()
     {
+        var mirror = App.Services.GetRequiredService<SearchMirror>();
+        var loads = mirror.Loads;
         var record = _registered[0];
         var code = record["code"]!.GetValue<string>();
         var before = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
@@ -205,12 +207,18 @@ public sealed class SearchMirrorTests : ProgrammeTest
         }
 
         var refilled = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
+        await WaitForSearchMemoryAsync();
+        var answered = mirror.Answered;
+        var fromMemory = await IdsAsync($"/api/v1/programmes?q={code}&total=true");
         Assert.Multiple(() =>
         {
             Assert.That(before, Does.Contain(record["id"]!.GetValue<string>()));
             Assert.That(truncated, Is.Empty, "nothing is left to find once the table is empty");
             Assert.That(refilled, Does.Contain(record["id"]!.GetValue<string>()));
-            Assert.That(App.Services.GetRequiredService<SearchMirror>().Entries, Is.EqualTo(_registered.Count + _drafts.Count), "the mirror holds the table's entries again");
+            Assert.That(mirror.Loads, Is.GreaterThan(loads), "a truncation makes the mirror load afresh");
+            Assert.That(fromMemory, Does.Contain(record["id"]!.GetValue<string>()));
+            Assert.That(mirror.Answered, Is.GreaterThan(answered), "answered from memory again");
+            Assert.That(mirror.Entries, Is.EqualTo(_registered.Count + _drafts.Count), "the mirror holds the table's entries again");
         });
     }
 
