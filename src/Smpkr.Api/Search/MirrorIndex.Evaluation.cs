@@ -366,11 +366,20 @@ internal sealed partial class MirrorIndex
             }
 
             return new MirrorAnswer(
-                hits.Select(h => _index._docs[h.Doc].RecordId).ToList(),
+                hits.Select(h => RecordId(h.IdHigh, h.IdLow)).ToList(),
                 hits.Select(h => KeyOf(h)).ToList(),
                 total,
                 tallies,
                 wordsFound);
+        }
+
+        /// <summary>The record id from its two halves as PostgreSQL orders them (kept once per document, not twice).</summary>
+        private static Guid RecordId(ulong high, ulong low)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
+            return new Guid(bytes, bigEndian: true);
         }
 
         private object? KeyOf(Hit hit)

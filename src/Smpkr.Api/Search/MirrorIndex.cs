@@ -178,7 +178,6 @@ internal sealed partial class MirrorIndex
         row.RecordId.TryWriteBytes(id, bigEndian: true, out _);
         _docs[n] = new Doc
         {
-            RecordId = row.RecordId,
             IdHigh = BinaryPrimitives.ReadUInt64BigEndian(id),
             IdLow = BinaryPrimitives.ReadUInt64BigEndian(id[8..]),
             WriteXid = row.WriteXid,
@@ -492,7 +491,6 @@ internal sealed partial class MirrorIndex
     /// <summary>One entry's values, as ids into the index's value table (0 for none).</summary>
     private struct Doc
     {
-        public Guid RecordId;
         public ulong IdHigh;
         public ulong IdLow;
         public ulong WriteXid;

@@ -105,19 +105,25 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
         return found ? exact : await SearchAsync(objectType, request, visibility, "n", cancellationToken);
     }
 
+    /// <summary>A statement on the search pool with copies of <paramref name="parameters"/> (a built command's parameters may be used again).</summary>
+    private NpgsqlCommand Command(string text, IReadOnlyList<NpgsqlParameter> parameters)
+    {
+        var command = dataSource.CreateCommand(text);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        return command;
+    }
+
     /// <summary>Whether the words match any entry of the type the caller may see, whatever the filters.</summary>
     private async Task<bool> WordsFoundAsync(string objectType, SearchRequest request, SearchVisibility visibility, CancellationToken cancellationToken)
     {
         var sql = new SqlBuilder();
         var visible = Visible(objectType, visibility, sql);
         var text = TextMatch(request, sql)!;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var statement = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM search_entries e WHERE {visible} AND {text.Exact})", connection);
-        foreach (var parameter in sql.Parameters)
-        {
-            statement.Parameters.Add(parameter.Clone());
-        }
-
+        await using var statement = Command($"SELECT EXISTS (SELECT 1 FROM search_entries e WHERE {visible} AND {text.Exact})", sql.Parameters);
         return (bool)(await statement.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -163,12 +169,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
     private async Task<SearchResult> SearchAsync(string objectType, SearchRequest request, SearchVisibility visibility, string mode, CancellationToken cancellationToken)
     {
         var command = Build(objectType, request, visibility, mode);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var statement = new NpgsqlCommand(command.Sql, connection);
-        foreach (var parameter in command.Parameters)
-        {
-            statement.Parameters.Add(parameter.Clone());
-        }
+        await using var statement = Command(command.Sql, command.Parameters);
 
         var ids = new List<Guid>(request.Limit + 1);
         object? lastKey = null;
@@ -524,7 +525,7 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
         _ => Convert.ToString(key, CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Numbered parameters shared by the commands of one batch, and named SQL fragments reused within it.</summary>
+    /// <summary>Numbered parameters of one statement, and named SQL fragments reused within it.</summary>
     private sealed class SqlBuilder
     {
         private readonly List<NpgsqlParameter> _parameters = [];
@@ -544,16 +545,5 @@ public sealed class RegisterSearch(NpgsqlDataSource dataSource, SearchMirror? mi
         public string? Named(string name) => _names.GetValueOrDefault(name);
 
         public IReadOnlyList<NpgsqlParameter> Parameters => _parameters;
-
-        public static NpgsqlBatchCommand Command(string text, IReadOnlyList<NpgsqlParameter> parameters)
-        {
-            var command = new NpgsqlBatchCommand(text);
-            foreach (var parameter in parameters)
-            {
-                command.Parameters.Add(parameter.Clone());
-            }
-
-            return command;
-        }
     }
 }
