@@ -1,9 +1,12 @@
+using Npgsql;
+
 namespace Smpkr.Api.Register;
 
 /// <summary>
 /// Facts about records of one type that are kept beside their versions and shown with them under
-/// <c>facts</c> (a study programme's current accreditation). A resource folder registers one; the
-/// machinery asks for all of a page's records at once.
+/// <c>facts</c> (a study programme's current accreditation). A resource folder registers one (a singleton);
+/// the machinery asks for all of a page's or a batch's records at once, on the connection it read them on
+/// (a write's own transaction, or the connection of a batch of reads).
 /// </summary>
 public interface IRecordFacts<TBody>
     where TBody : class
@@ -14,8 +17,8 @@ public interface IRecordFacts<TBody>
     /// <summary>The shape of one fact, for the contract.</summary>
     Type Shape { get; }
 
-    /// <summary>The fact of each record that has one.</summary>
-    Task<IReadOnlyDictionary<Guid, object>> ForAsync(IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken);
+    /// <summary>The fact of each record that has one, read on <paramref name="connection"/> (open).</summary>
+    Task<IReadOnlyDictionary<Guid, object>> ForAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,20 +32,19 @@ public interface ITypeFacts
     /// <summary>The member under <c>facts</c>.</summary>
     string Name { get; }
 
-    /// <summary>The fact of each record that has one, with the source taken from <paramref name="services"/> (a scope).</summary>
-    Task<IReadOnlyDictionary<Guid, object>> ForAsync(IServiceProvider services, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken);
+    /// <summary>The fact of each record that has one, read on <paramref name="connection"/> (open).</summary>
+    Task<IReadOnlyDictionary<Guid, object>> ForAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken);
 }
 
-internal sealed class TypeFacts<TBody, TFacts>(RegisterType<TBody> type, string name) : ITypeFacts
+internal sealed class TypeFacts<TBody>(RegisterType<TBody> type, IRecordFacts<TBody> source) : ITypeFacts
     where TBody : class
-    where TFacts : IRecordFacts<TBody>
 {
     public string ObjectType => type.ObjectType;
 
-    public string Name => name;
+    public string Name => source.Name;
 
-    public Task<IReadOnlyDictionary<Guid, object>> ForAsync(IServiceProvider services, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken) =>
-        services.GetRequiredService<TFacts>().ForAsync(recordIds, cancellationToken);
+    public Task<IReadOnlyDictionary<Guid, object>> ForAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> recordIds, CancellationToken cancellationToken) =>
+        source.ForAsync(connection, recordIds, cancellationToken);
 }
 
 /// <summary>Gathering the facts of many records from a type's sources.</summary>
@@ -50,13 +52,13 @@ public static class RecordFacts
 {
     /// <summary>Each record's facts by the sources' names; records without facts are left out.</summary>
     public static async Task<Dictionary<Guid, Dictionary<string, object>>> ForAsync<TBody>(
-        IEnumerable<IRecordFacts<TBody>> sources, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+        IEnumerable<IRecordFacts<TBody>> sources, NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
         where TBody : class
     {
         var all = new Dictionary<Guid, Dictionary<string, object>>();
         foreach (var source in sources)
         {
-            foreach (var (id, fact) in await source.ForAsync(ids, cancellationToken))
+            foreach (var (id, fact) in await source.ForAsync(connection, ids, cancellationToken))
             {
                 if (!all.TryGetValue(id, out var members))
                 {

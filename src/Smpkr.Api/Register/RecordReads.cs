@@ -17,9 +17,9 @@ public sealed record StoredRegisterRecord(RegisterRecord Record, RecordVersion? 
 /// <summary>
 /// The register's reads of one record by id or code, for any type: what concurrent requests ask
 /// for together is read in one statement (<see cref="SharedReads{TKey, TResult}"/>), the record, its
-/// version in force and its aliases at once, then the facts of the types that keep some, per source
-/// for the whole batch. Reads go to the primary, so a request sees every write that was answered
-/// before it arrived.
+/// version in force and its aliases at once, then, on the same connection, the facts of the types that
+/// keep some, per source for the whole batch. Reads go to the primary, so a request sees every write
+/// that was answered before it arrived.
 /// </summary>
 public sealed class RecordReads : IAsyncDisposable
 {
@@ -50,15 +50,13 @@ public sealed class RecordReads : IAsyncDisposable
     private static readonly JsonSerializerOptions AliasJson = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _source;
-    private readonly IServiceScopeFactory _scopes;
     private readonly ILookup<string, ITypeFacts> _facts;
     private readonly SharedReads<RecordKey, StoredRegisterRecord?> _reads;
     private long _statements;
 
-    public RecordReads(NpgsqlDataSource source, IServiceScopeFactory scopes, IEnumerable<ITypeFacts> facts)
+    public RecordReads(NpgsqlDataSource source, IEnumerable<ITypeFacts> facts)
     {
         _source = source;
-        _scopes = scopes;
         _facts = facts.ToLookup(f => f.ObjectType, StringComparer.Ordinal);
         _reads = new(ReadAllAsync);
     }
@@ -78,7 +76,8 @@ public sealed class RecordReads : IAsyncDisposable
     private async Task<StoredRegisterRecord?[]> ReadAllAsync(IReadOnlyList<RecordKey> keys, CancellationToken cancellationToken)
     {
         var found = new StoredRegisterRecord?[keys.Count];
-        await using var command = _source.CreateCommand(Sql);
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.Add(new() { Value = keys.Select(k => k.ObjectType).ToArray() });
         command.Parameters.Add(new() { Value = keys.Select(k => k.Id).ToArray() });
         command.Parameters.Add(new() { Value = keys.Select(k => k.Code).ToArray() });
@@ -91,11 +90,11 @@ public sealed class RecordReads : IAsyncDisposable
             }
         }
 
-        await AddFactsAsync(found, cancellationToken);
+        await AddFactsAsync(connection, found, cancellationToken);
         return found;
     }
 
-    private async Task AddFactsAsync(StoredRegisterRecord?[] found, CancellationToken cancellationToken)
+    private async Task AddFactsAsync(NpgsqlConnection connection, StoredRegisterRecord?[] found, CancellationToken cancellationToken)
     {
         var withFacts = found.OfType<StoredRegisterRecord>().Where(f => _facts.Contains(f.Record.ObjectType)).ToList();
         if (withFacts.Count == 0)
@@ -103,13 +102,12 @@ public sealed class RecordReads : IAsyncDisposable
             return;
         }
 
-        await using var scope = _scopes.CreateAsyncScope();
         foreach (var ofType in withFacts.GroupBy(f => f.Record.ObjectType))
         {
             var records = ofType.GroupBy(f => f.Record.Id).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var source in _facts[ofType.Key])
             {
-                foreach (var (id, fact) in await source.ForAsync(scope.ServiceProvider, records.Keys, cancellationToken))
+                foreach (var (id, fact) in await source.ForAsync(connection, records.Keys, cancellationToken))
                 {
                     foreach (var stored in records[id])
                     {

@@ -903,9 +903,27 @@ public sealed class RegisterRecords<TBody>(
         };
     }
 
-    /// <summary>The facts the type's resource keeps beside its records (none for most types), for many records at once.</summary>
-    private Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        RecordFacts.ForAsync(facts, ids, cancellationToken);
+    /// <summary>
+    /// The facts the type's resource keeps beside its records (none for most types), for many records at once, on the
+    /// unit of work's connection: a write's response sees its own transaction and holds no second connection.
+    /// </summary>
+    private async Task<Dictionary<Guid, Dictionary<string, object>>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (!facts.Any())
+        {
+            return [];
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await RecordFacts.ForAsync(facts, (NpgsqlConnection)db.Database.GetDbConnection(), ids, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>The record's aliases, those added in this unit of work (a recoding) included.</summary>
     private async Task<List<AliasResponse>> AliasesAsync(RegisterRecord record, CancellationToken cancellationToken)

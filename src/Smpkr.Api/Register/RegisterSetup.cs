@@ -30,13 +30,13 @@ internal static class RegisterSetup
     /// Facts a type keeps beside its records (<see cref="IRecordFacts{TBody}"/>): shown with every record of
     /// the type, in lists (per page) and in reads by id or code (per batch of <see cref="RecordReads"/>).
     /// </summary>
-    public static void AddRecordFacts<TBody, TFacts>(this WebApplicationBuilder builder, string name)
+    public static void AddRecordFacts<TBody, TFacts>(this WebApplicationBuilder builder)
         where TBody : class
         where TFacts : class, IRecordFacts<TBody> =>
         builder.Services
-            .AddScoped<TFacts>()
-            .AddScoped<IRecordFacts<TBody>>(sp => sp.GetRequiredService<TFacts>())
-            .AddSingleton<ITypeFacts>(sp => new TypeFacts<TBody, TFacts>(sp.GetRequiredService<RegisterType<TBody>>(), name));
+            .AddSingleton<TFacts>()
+            .AddSingleton<IRecordFacts<TBody>>(sp => sp.GetRequiredService<TFacts>())
+            .AddSingleton<ITypeFacts>(sp => new TypeFacts<TBody>(sp.GetRequiredService<RegisterType<TBody>>(), sp.GetRequiredService<TFacts>()));
 
     public static IServiceProvider ServiceProvider(this IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider;
 }
