@@ -53,8 +53,45 @@ internal sealed class RegisterGenerator(int programmes, int seed)
             ) c GROUP BY prefix
             ON CONFLICT (prefix) DO UPDATE SET last_value = greatest(code_sequences.last_value, excluded.last_value)
             """),
+        // Study programmes are accredited by the accreditor (SKVC): every registered one has a decision before its
+        // registration, and one registered more than six and a half years ago a second, six-odd years later; most
+        // accredited (for 7 years), some conditionally (3 years), a few not. Derived from the record's id, so the
+        // same seed gives the same decisions.
+        PostGenerationStep.Sql("accreditation decisions", """
+            WITH p AS (
+                SELECT r.id, r.registered_on, ('x' || substr(md5(r.id::text), 1, 8))::bit(32)::int & 2147483647 AS h
+                FROM register_records r
+                WHERE r.object_type = 'programme' AND r.kind = 'study' AND r.registered_on IS NOT NULL),
+            d AS (
+                SELECT p.id, p.h, 1 AS n, p.registered_on - (p.h % 90 + 10) AS decided_on,
+                       CASE WHEN p.registered_on < DATE '2019-06-01' THEN 'accredited'
+                            WHEN p.h % 20 = 0 THEN 'not-accredited' WHEN p.h % 20 < 4 THEN 'accredited-conditionally'
+                            ELSE 'accredited' END AS decision
+                FROM p
+                UNION ALL
+                SELECT p.id, p.h, 2, p.registered_on + 6 * 365 + p.h % 200,
+                       CASE WHEN p.h % 20 = 0 THEN 'not-accredited' WHEN p.h % 20 < 4 THEN 'accredited-conditionally' ELSE 'accredited' END
+                FROM p WHERE p.registered_on < DATE '2019-06-01')
+            INSERT INTO accreditations (id, programme_id, decision, decided_on, valid_until, decision_number, scores, recorded_at)
+            SELECT md5(d.id::text || ':' || d.n)::uuid, d.id, d.decision, d.decided_on,
+                   CASE d.decision WHEN 'accredited' THEN (d.decided_on + interval '7 years' - interval '1 day')::date
+                                   WHEN 'accredited-conditionally' THEN (d.decided_on + interval '3 years' - interval '1 day')::date END,
+                   'SV6-' || (d.h % 900 + 1) || '/' || extract(year FROM d.decided_on),
+                   (SELECT jsonb_agg(jsonb_build_object('criterion', jsonb_build_object('lt', c.lt, 'en', c.en),
+                                                        'score', CASE d.decision WHEN 'not-accredited' THEN 1 + (d.h >> c.i) % 2 ELSE 2 + (d.h >> c.i) % 4 END)
+                                     ORDER BY c.i)
+                    FROM (VALUES (1, 'Studijų tikslai, rezultatai ir turinys', 'Intended and achieved learning outcomes and curriculum'),
+                                 (2, 'Mokslo (meno) ir studijų veiklos sąsajos', 'Links between science (art) and studies'),
+                                 (3, 'Studentų priėmimas ir parama', 'Student admission and support'),
+                                 (4, 'Studijavimas, studentų pasiekimai ir absolventų užimtumas', 'Teaching and learning, student performance and graduate employment'),
+                                 (5, 'Dėstytojai', 'Teaching staff'),
+                                 (6, 'Studijų materialieji ištekliai', 'Learning facilities and resources'),
+                                 (7, 'Studijų kokybės valdymas ir viešinimas', 'Study quality management and public information')) c(i, lt, en)),
+                   (d.decided_on + 1)::timestamp AT TIME ZONE 'Europe/Vilnius' + interval '10 hours'
+            FROM d
+            """),
         new("published records and change feed", async dataSource => await Publication.PublicationBackfill.RunAsync(dataSource, CancellationToken.None)),
-        PostGenerationStep.Sql("statistics and visibility map", "VACUUM (ANALYZE) register_records, record_versions, search_entries, providers, published_records, feed_entries"),
+        PostGenerationStep.Sql("statistics and visibility map", "VACUUM (ANALYZE) register_records, record_versions, search_entries, providers, accreditations, published_records, feed_entries"),
         // Written out now, so that the load's dirty pages are not flushed during the measurements that follow.
         // (It needs a superuser or pg_checkpoint; without that the step is skipped.)
         new("checkpoint", async dataSource =>

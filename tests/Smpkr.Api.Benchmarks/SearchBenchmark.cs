@@ -112,7 +112,7 @@ internal static class SearchBenchmark
     private const string Method =
         "Each workload runs for the stated time after a warm-up of half that (at least 6 s), with a fixed number of concurrent keep-alive connections from an in-process load driver " +
         "(random codes, words and filters from fixed lists, seed 1). API: the service's Release build as its own process, with a provider's token, measured once its search entries are in memory (it counts searches with words, facets or a total there; filtered lists run in PostgreSQL). " +
-        "Baseline: a bare `NpgsqlDataSource` minimal-API endpoint in the benchmark process doing the same database work (by code: the record and its version in force; " +
+        "Baseline: a bare `NpgsqlDataSource` minimal-API endpoint in the benchmark process doing the same database work (by code: the record, its version in force and, for a study programme, its latest accreditation decision, which the register generates for every registered study programme; " +
         "search and list: the service's own search SQL via `RegisterSearch` in PostgreSQL, then the page's records) and writing JSON directly, without auth, validation, EF Core or response mapping. " +
         "pgbench: the same SQL straight at PostgreSQL (the database's ceiling; by code with random codes, search and list with one representative query). " +
         "Latencies in ms.";
@@ -233,9 +233,16 @@ internal static class SearchBenchmark
 
     // ---- pgbench ---------------------------------------------------------------------------
 
+    // The record, its version in force and a study programme's latest accreditation decision (what the service shows as facts).
+    private const string ByCodeSql =
+        "SELECT r.id, r.code, r.status, r.owner, r.name_lt, v.content::text, v.valid_from, a.decision, a.decided_on, a.valid_until, a.decision_number, a.scores::text " +
+        "FROM register_records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.current_version " +
+        "LEFT JOIN LATERAL (SELECT * FROM accreditations a WHERE a.programme_id = r.id ORDER BY a.decided_on DESC, a.recorded_at DESC LIMIT 1) a ON true " +
+        "WHERE r.object_type = 'programme' AND r.code = $1";
+
     private static string ByCodeScript(int codes) => $"""
         \set i random(1, {codes})
-        SELECT r.id, r.code, r.status, r.owner, r.name_lt, v.content, v.valid_from FROM register_records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.current_version WHERE r.object_type = 'programme' AND r.code = (SELECT code FROM bench_codes WHERE i = :i);
+        {ByCodeSql.Replace("$1", "(SELECT code FROM bench_codes WHERE i = :i)", StringComparison.Ordinal)};
         """;
 
     /// <summary>The service's own search SQL for one representative request, its parameters written as literals.</summary>
@@ -428,9 +435,7 @@ internal static class SearchBenchmark
 
             app.MapGet("/by-code/{code}", async (string code, HttpContext http) =>
             {
-                await using var command = dataSource.CreateCommand(
-                    "SELECT r.id, r.code, r.status, r.owner, r.name_lt, v.content, v.valid_from FROM register_records r " +
-                    "JOIN record_versions v ON v.record_id = r.id AND v.version = r.current_version WHERE r.object_type = 'programme' AND r.code = $1");
+                await using var command = dataSource.CreateCommand(ByCodeSql);
                 command.Parameters.Add(new NpgsqlParameter { Value = code });
                 await using var reader = await command.ExecuteReaderAsync(http.RequestAborted);
                 if (!await reader.ReadAsync(http.RequestAborted))
@@ -451,6 +456,20 @@ internal static class SearchBenchmark
                 json.WritePropertyName("data");
                 json.WriteRawValue(reader.GetString(5), skipInputValidation: true);
                 json.WriteString("validFrom", reader.GetFieldValue<DateOnly>(6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (!reader.IsDBNull(7))
+                {
+                    json.WriteStartObject("facts");
+                    json.WriteStartObject("accreditation");
+                    json.WriteString("decision", reader.GetString(7));
+                    json.WriteString("decidedOn", reader.GetFieldValue<DateOnly>(8).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    json.WriteString("validUntil", reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    json.WriteString("decisionNumber", reader.GetString(10));
+                    json.WritePropertyName("scores");
+                    json.WriteRawValue(reader.GetString(11), skipInputValidation: true);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndObject();
                 await json.FlushAsync(http.RequestAborted);
                 await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
