@@ -7,7 +7,7 @@ namespace Smpkr.Api.Register;
 /// <c>data</c> (a never-registered draft shows its draft there) and, for those who may see it, the
 /// pending change. Providers see other providers' records only once registered, and never their pending changes.
 /// </summary>
-public sealed record RecordResponse<TBody>
+public sealed record RecordResponse<TBody> : IHasDataJson
     where TBody : class
 {
     /// <summary>Internal identifier (not the business key).</summary>
@@ -71,6 +71,11 @@ public sealed record RecordResponse<TBody>
 
     /// <summary>The registered content (or the draft, before registration).</summary>
     public TBody? Data { get; init; }
+
+    /// <summary>The registered content as JSON already written (<see cref="VersionJson"/>), written in place of <see cref="Data"/>.</summary>
+    internal byte[]? DataJson { get; init; }
+
+    byte[]? IHasDataJson.DataJson => DataJson;
 
     /// <summary>The pending change of a registered record; only for its owner, the registrar and auditors.</summary>
     public PendingChange<TBody>? PendingChange { get; init; }

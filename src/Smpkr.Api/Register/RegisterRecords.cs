@@ -37,6 +37,7 @@ public sealed class RegisterRecords<TBody>(
     IChangeLog changeLog,
     IEnumerable<IRecordFacts<TBody>> facts,
     RecordReads reads,
+    VersionJson versionJson,
     TimeProvider clock,
     IHttpContextAccessor httpAccessor)
     where TBody : class
@@ -78,7 +79,7 @@ public sealed class RegisterRecords<TBody>(
     /// <summary>A record read with everything it shows (<see cref="RecordReads"/>), as <paramref name="caller"/> may see it.</summary>
     private Task<RecordResponse<TBody>> ToResponseAsync(StoredRegisterRecord stored, Caller caller, bool withAliases, CancellationToken cancellationToken) =>
         ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, withAliases: withAliases, aliases: stored.Aliases,
-            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts });
+            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts }, committed: true);
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
     public async Task<SearchPage<RecordResponse<TBody>>> ListAsync(SearchRequest request, Caller caller, Func<string, Uri> nextPage, CancellationToken cancellationToken)
@@ -858,17 +859,28 @@ public sealed class RegisterRecords<TBody>(
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
         RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
-        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null)
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null, bool committed = false)
     {
         preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
+        byte[]? dataJson = null;
         DateOnly? validFrom = null;
         if (record.CurrentVersion is { } current)
         {
             version ??= db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
                 ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == current, cancellationToken);
-            data = bodies.Deserialize<TBody>(version.Content);
+
+            // A version read back from the database is written as kept; one this unit of work may still roll back is not kept.
+            if (committed)
+            {
+                dataJson = versionJson.Of<TBody>(version);
+            }
+            else
+            {
+                data = bodies.Deserialize<TBody>(version.Content);
+            }
+
             validFrom = version.ValidFrom;
         }
         else if (record.Working is not null)
@@ -893,6 +905,7 @@ public sealed class RegisterRecords<TBody>(
             Equivalent = record.Equivalent,
             UpdatedAt = record.UpdatedAt,
             Data = data,
+            DataJson = dataJson,
             PendingChange = PendingOf(record, caller),
             ReturnComment = internals ? record.ReturnComment : null,
             DeregistrationRequest = internals && record.DeregistrationRequest is not null

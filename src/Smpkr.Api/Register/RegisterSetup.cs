@@ -14,6 +14,7 @@ internal static class RegisterSetup
         builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddScoped<UnitOfWork>();
         builder.Services.AddSingleton<RecordReads>();
+        builder.Services.AddSingleton<VersionJson>();
     }
 
     /// <summary>One register type: its rules (singleton) and its records service (per request).</summary>

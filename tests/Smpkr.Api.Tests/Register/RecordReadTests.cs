@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Smpkr.Api.Auth;
 using Smpkr.Api.Data;
@@ -104,5 +107,63 @@ public sealed class RecordReadTests : ProgrammeTest
                 Assert.That(body["data"]!["name"]!["lt"]!.GetValue<string>(), Does.StartWith("Lygiagrečių skaitymų registre"));
             }
         }
+    }
+
+    [Test]
+    public async Task A_registered_version_reads_exactly_as_its_write_answered_it_and_is_kept_once_read()
+    {
+        // The write answers with the content written from objects; reads write the version's JSON as kept.
+        var registered = await RegisteredAsync(Samples.Study("Įrašyto turinio informatika"));
+        var id = registered["id"]!.GetValue<string>();
+        var code = registered["code"]!.GetValue<string>();
+        var written = Text(registered["data"]!);
+
+        var byId = await Owner.GetAsync(id);
+        var byCode = await ProgrammeClient.ExpectAsync(await Owner.Http.GetAsync($"/api/v1/programmes/by-code/{code}"), HttpStatusCode.OK);
+        var page = await Registrar().GetFromJsonAsync<JsonObject>("/api/v1/programmes?q=Įrašyto turinio informatika&limit=5");
+        var listed = page!["items"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == id)!;
+
+        Assert.Multiple(() =>
+        {
+            // Same members, same values, same order.
+            Assert.That(Text(byId["data"]!), Is.EqualTo(written), "by id");
+            Assert.That(Text(byCode["data"]!), Is.EqualTo(written), "by code");
+            Assert.That(Text(listed["data"]!), Is.EqualTo(written), "in a search page");
+        });
+
+        var kept = App.Services.GetRequiredService<VersionJson>();
+        var version = new RecordVersion
+        {
+            RecordId = Guid.Parse(id), Version = registered["version"]!.GetValue<int>(), Content = "{}", ValidFrom = new DateOnly(2025, 9, 1),
+        };
+        Assert.That(Text(JsonNode.Parse(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(version))!), Is.EqualTo(written),
+            "the read kept the version's JSON (the content given now is not read again)");
+    }
+
+    // Written afresh the same way whichever response the node came from.
+    private static string Text(JsonNode node) =>
+        JsonNode.Parse(node.ToJsonString())!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    [Test]
+    public void Kept_versions_are_bounded_and_the_oldest_goes_first()
+    {
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Register:ContentCacheSize"] = "2" }).Build();
+        var kept = new VersionJson(App.Services.GetRequiredService<RegisterBodies>(), settings);
+        var content = Samples.Study("Ribotos atminties fizika").ToJsonString();
+        var versions = Enumerable.Range(1, 3)
+            .Select(v => new RecordVersion { RecordId = Guid.NewGuid(), Version = v, Content = content, ValidFrom = new DateOnly(2025, 9, 1) })
+            .ToList();
+
+        var first = versions.Select(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.Count, Is.EqualTo(2));
+            Assert.That(kept.Bytes, Is.EqualTo(first[1].Length + first[2].Length));
+            Assert.That(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(versions[2]), Is.SameAs(first[2]), "the newest is kept");
+            Assert.That(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(versions[0]), Is.Not.SameAs(first[0]), "the oldest was let go and is written again");
+            Assert.That(first[0], Is.EqualTo(first[2]), "the same content is the same JSON");
+        });
     }
 }
