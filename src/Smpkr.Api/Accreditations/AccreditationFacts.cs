@@ -1,11 +1,16 @@
+using System.Text.Json;
 using Npgsql;
 using Smpkr.Api.Programmes;
 using Smpkr.Api.Register;
 
 namespace Smpkr.Api.Accreditations;
 
-/// <summary>A study programme's current accreditation (its latest decision, and whether it has expired), shown with the programme.</summary>
-public sealed class AccreditationFacts(RegisterBodies bodies, TimeProvider clock) : IRecordFacts<ProgrammeBody>
+/// <summary>
+/// A study programme's current accreditation (its latest decision, and whether it has expired), shown with the
+/// programme. A decision never changes once recorded, so its JSON is kept by decision and day (whether it has
+/// expired is a matter of the day), bounded by <c>Register:ContentCacheSize</c> like versions' content.
+/// </summary>
+public sealed class AccreditationFacts(RegisterBodies bodies, TimeProvider clock, IConfiguration configuration) : IRecordFacts<ProgrammeBody>
 {
     public const string Member = "accreditation";
 
@@ -18,6 +23,8 @@ public sealed class AccreditationFacts(RegisterBodies bodies, TimeProvider clock
         FROM accreditations WHERE programme_id = ANY($1)
         ORDER BY programme_id, decided_on DESC, recorded_at DESC
         """;
+
+    private readonly KeptJson<(Guid Decision, DateOnly Day)> _kept = new(configuration.GetValue("Register:ContentCacheSize", 20_000));
 
     public string Name => Member;
 
@@ -43,7 +50,8 @@ public sealed class AccreditationFacts(RegisterBodies bodies, TimeProvider clock
                 Scores = reader.GetString(6),
                 RecordedAt = reader.GetFieldValue<DateTimeOffset>(7),
             };
-            facts[accreditation.ProgrammeId] = AccreditationEndpoints.Response(accreditation, bodies, today);
+            facts[accreditation.ProgrammeId] = new JsonText(_kept.GetOrWrite((accreditation.Id, today), accreditation,
+                a => JsonSerializer.SerializeToUtf8Bytes(AccreditationEndpoints.Response(a, bodies, today), bodies.Options)));
         }
 
         return facts;

@@ -6,48 +6,54 @@ using System.Text.Json.Serialization.Metadata;
 namespace Smpkr.Api.Register;
 
 /// <summary>
-/// The registered content of record versions as the API writes it (UTF-8 JSON), by record and version.
-/// A version never changes once committed (<c>record_versions</c> refuses updates), so an entry never goes
-/// stale and needs no invalidation: reads by id or code and every list and search page write a cached
-/// version's JSON as it is instead of reading the stored content into objects and writing them out again
-/// (on a page of 50 records that was a third of the service's CPU). Only versions read back from the
-/// database are kept, never one written by a transaction that has not committed.
-/// <c>Register:ContentCacheSize</c> bounds the entries (default 20 000; 0 keeps none); the oldest go first.
+/// JSON already written with the API's options, written out as it is wherever the value goes in a response
+/// (an <c>object</c> member such as a record's facts, or a record's <c>data</c>, <see cref="DataJsonContract"/>).
 /// </summary>
-public sealed class VersionJson
+[JsonConverter(typeof(Converter))]
+public sealed class JsonText(byte[] utf8)
 {
-    private readonly ConcurrentDictionary<(Guid RecordId, int Version), byte[]> _entries = new();
-    private readonly ConcurrentQueue<(Guid RecordId, int Version)> _order = new();
-    private readonly RegisterBodies _bodies;
+    public byte[] Utf8 => utf8;
+
+    private sealed class Converter : JsonConverter<JsonText>
+    {
+        public override JsonText Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Written JSON is only written.");
+
+        public override void Write(Utf8JsonWriter writer, JsonText value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(value.Utf8, skipInputValidation: true);
+    }
+}
+
+/// <summary>
+/// Written JSON of things that never change once committed, by key, at most <see cref="Capacity"/> of them
+/// (the oldest go first). Nothing is ever invalidated: keys name immutable things only.
+/// </summary>
+public sealed class KeptJson<TKey>(int capacity)
+    where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, byte[]> _entries = new();
+    private readonly ConcurrentQueue<TKey> _order = new();
     private int _count;
     private long _bytes;
 
-    public VersionJson(RegisterBodies bodies, IConfiguration configuration)
-    {
-        _bodies = bodies;
-        Capacity = Math.Max(0, configuration.GetValue("Register:ContentCacheSize", 20_000));
-    }
+    /// <summary>The most entries kept; 0 when none are.</summary>
+    public int Capacity { get; } = Math.Max(0, capacity);
 
-    /// <summary>The most versions kept; 0 when none are.</summary>
-    public int Capacity { get; }
-
-    /// <summary>How many versions are kept now.</summary>
+    /// <summary>How many entries are kept now.</summary>
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>The JSON kept, in bytes.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>The version's content as the API writes it; <paramref name="version"/> must be committed.</summary>
-    public byte[] Of<TBody>(RecordVersion version)
-        where TBody : class
+    /// <summary>The JSON kept for <paramref name="key"/>, or <paramref name="write"/>'s, kept from now on.</summary>
+    public byte[] GetOrWrite<TState>(TKey key, TState state, Func<TState, byte[]> write)
     {
-        var key = (version.RecordId, version.Version);
         if (_entries.TryGetValue(key, out var json))
         {
             return json;
         }
 
-        json = JsonSerializer.SerializeToUtf8Bytes(_bodies.Deserialize<TBody>(version.Content), _bodies.Options);
+        json = write(state);
         if (Capacity > 0 && _entries.TryAdd(key, json))
         {
             _order.Enqueue(key);
@@ -61,6 +67,29 @@ public sealed class VersionJson
 
         return json;
     }
+}
+
+/// <summary>
+/// The registered content of record versions as the API writes it (UTF-8 JSON), by record and version.
+/// A version never changes once committed (<c>record_versions</c> refuses updates), so an entry never goes
+/// stale: reads by id or code and every list and search page write a kept version's JSON as it is instead
+/// of reading the stored content into objects and writing them out again (on a page of 50 records that
+/// was a third of the service's CPU). Only versions read back from the database are kept, never one
+/// written by a transaction that has not committed. <c>Register:ContentCacheSize</c> bounds the entries
+/// (default 20 000; 0 keeps none).
+/// </summary>
+public sealed class VersionJson(RegisterBodies bodies, IConfiguration configuration)
+{
+    private readonly KeptJson<(Guid RecordId, int Version)> _kept = new(configuration.GetValue("Register:ContentCacheSize", 20_000));
+
+    /// <summary>The versions kept, and their bytes.</summary>
+    public KeptJson<(Guid RecordId, int Version)> Kept => _kept;
+
+    /// <summary>The version's content as the API writes it; <paramref name="version"/> must be committed.</summary>
+    public byte[] Of<TBody>(RecordVersion version)
+        where TBody : class =>
+        _kept.GetOrWrite((version.RecordId, version.Version), version.Content,
+            content => JsonSerializer.SerializeToUtf8Bytes(bodies.Deserialize<TBody>(content), bodies.Options));
 }
 
 /// <summary>A response whose <c>data</c> may come as JSON already written (<see cref="VersionJson"/>).</summary>

@@ -159,8 +159,8 @@ public sealed class RecordReadTests : ProgrammeTest
 
         Assert.Multiple(() =>
         {
-            Assert.That(kept.Count, Is.EqualTo(2));
-            Assert.That(kept.Bytes, Is.EqualTo(first[1].Length + first[2].Length));
+            Assert.That(kept.Kept.Count, Is.EqualTo(2));
+            Assert.That(kept.Kept.Bytes, Is.EqualTo(first[1].Length + first[2].Length));
             Assert.That(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(versions[2]), Is.SameAs(first[2]), "the newest is kept");
             Assert.That(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(versions[0]), Is.Not.SameAs(first[0]), "the oldest was let go and is written again");
             Assert.That(first[0], Is.EqualTo(first[2]), "the same content is the same JSON");
