@@ -79,7 +79,7 @@ public sealed class RegisterRecords<TBody>(
     /// <summary>A record read with everything it shows (<see cref="RecordReads"/>), as <paramref name="caller"/> may see it.</summary>
     private Task<RecordResponse<TBody>> ToResponseAsync(StoredRegisterRecord stored, Caller caller, bool withAliases, CancellationToken cancellationToken) =>
         ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, withAliases: withAliases, aliases: stored.Aliases,
-            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts }, committed: true);
+            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts }, committed: true, keptJson: stored.CurrentJson);
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
     public async Task<SearchPage<RecordResponse<TBody>>> ListAsync(SearchRequest request, Caller caller, Func<string, Uri> nextPage, CancellationToken cancellationToken)
@@ -859,7 +859,8 @@ public sealed class RegisterRecords<TBody>(
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
         RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
-        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null, bool committed = false)
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null, bool committed = false,
+        byte[]? keptJson = null)
     {
         preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
@@ -874,7 +875,7 @@ public sealed class RegisterRecords<TBody>(
             // A version read back from the database is written as kept; one this unit of work may still roll back is not kept.
             if (committed)
             {
-                dataJson = versionJson.Of<TBody>(version);
+                dataJson = keptJson ?? versionJson.Of<TBody>(version);
             }
             else
             {

@@ -138,6 +138,15 @@ public sealed class RecordReadTests : ProgrammeTest
         };
         Assert.That(Text(JsonNode.Parse(kept.Of<Smpkr.Api.Programmes.ProgrammeBody>(version))!), Is.EqualTo(written),
             "the read kept the version's JSON (the content given now is not read again)");
+
+        // Now kept, the version's stored content is no longer read at all.
+        var again = await App.Services.GetRequiredService<RecordReads>().FindAsync(new RecordKey("programme", Guid.Parse(id), null), CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(again!.CurrentJson, Is.Not.Null);
+            Assert.That(again.Current!.Content, Is.Empty);
+            Assert.That(again.Current.Version, Is.EqualTo(version.Version));
+        });
     }
 
     // Written afresh the same way whichever response the node came from.
