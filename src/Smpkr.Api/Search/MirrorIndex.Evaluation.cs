@@ -203,125 +203,74 @@ internal sealed partial class MirrorIndex
                     And(matched, mask, blocks);
                 }
 
-                // Most searches have neither: then a survivor is counted and scored without walking empty lists.
-                var docFilters = _filters.Count > 0;
-                var docFacets = _facets.Exists(f => f.Column is null);
                 var docs = _index._docs;
-
-                // Visits the survivors in `set` (a subset of `matched`): per-document filters and facets, then the page.
-                void Visit(ulong[] set)
+                for (var block = 0; block < blocks; block++)
                 {
-                    for (var block = 0; block < blocks; block++)
+                    var bits = matched[block];
+                    while (bits != 0)
                     {
-                        var bits = set[block];
-                        while (bits != 0)
+                        var n = (block << 6) + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        ref readonly var doc = ref docs[n];
+                        if (!Passes(doc))
                         {
-                            var n = (block << 6) + BitOperations.TrailingZeroCount(bits);
-                            bits &= bits - 1;
-                            ref readonly var doc = ref docs[n];
-                            if (docFilters && !Passes(doc))
+                            matched[block] &= ~(1UL << n);
+                            continue;
+                        }
+
+                        total++;
+                        for (var f = 0; f < _facets.Count; f++)
+                        {
+                            var (_, column, scalar, array) = _facets[f];
+                            if (column is not null)
                             {
-                                matched[block] &= ~(1UL << n);
                                 continue;
                             }
 
-                            total++;
-                            for (var f = 0; docFacets && f < _facets.Count; f++)
+                            if (scalar is not null)
                             {
-                                var (_, column, scalar, array) = _facets[f];
-                                if (column is not null)
-                                {
-                                    continue;
-                                }
-
-                                if (scalar is not null)
-                                {
-                                    counts[f]![scalar(doc)]++;
-                                }
-                                else
-                                {
-                                    foreach (var value in array!(doc))
-                                    {
-                                        counts[f]![value]++;
-                                    }
-                                }
-                            }
-
-                            Hit hit;
-                            if (_request.Sort == SearchSort.Relevance)
-                            {
-                                // Most matches lose on the score alone: their ids (in the larger per-document record) are read only when it ties or wins.
-                                var score = Score(n, doc, words);
-                                if ((_after is { } cursor && score > cursor.Score) || (page.Count == limit && score < page.Peek().Score))
-                                {
-                                    continue;
-                                }
-
-                                hit = new Hit(n, score) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
+                                counts[f]![scalar(doc)]++;
                             }
                             else
                             {
-                                hit = new Hit(n, 0) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
+                                foreach (var value in array!(doc))
+                                {
+                                    counts[f]![value]++;
+                                }
                             }
+                        }
 
-                            if (_after is { } after && Compare(hit, after) <= 0)
+                        Hit hit;
+                        if (_request.Sort == SearchSort.Relevance)
+                        {
+                            // Most matches lose on the score alone: their ids (in the larger per-document record) are read only when it ties or wins.
+                            var score = Score(n, doc, words);
+                            if ((_after is { } cursor && score > cursor.Score) || (page.Count == limit && score < page.Peek().Score))
                             {
                                 continue;
                             }
 
-                            if (page.Count < limit)
-                            {
-                                page.Enqueue(hit, hit);
-                            }
-                            else if (Compare(hit, page.Peek()) < 0)
-                            {
-                                page.DequeueEnqueue(hit, hit);
-                            }
-                        }
-                    }
-                }
-
-                // By relevance, without a code in the text, a match whose code and names hold every word scores at least 1
-                // and any other at most 0.1 (the length part; a name equal to the text holds every word): once a page is
-                // full of the first, the others cannot get on it and are only counted. At a million records most matches
-                // are of the second kind, and visiting them was most of a search's time.
-                if (words is { } titled && _request.Sort == SearchSort.Relevance && _code is null && _words.Count > 0 && !docFilters && !docFacets)
-                {
-                    var part = Rent(blocks);
-                    try
-                    {
-                        for (var i = 0; i < blocks; i++)
-                        {
-                            part[i] = matched[i] & titled.Title[i];
-                        }
-
-                        Visit(part);
-                        if (page.Count < limit)
-                        {
-                            for (var i = 0; i < blocks; i++)
-                            {
-                                part[i] = matched[i] & ~titled.Title[i];
-                            }
-
-                            Visit(part);
+                            hit = new Hit(n, score) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
                         }
                         else
                         {
-                            total = 0;
-                            for (var i = 0; i < blocks; i++)
-                            {
-                                total += BitOperations.PopCount(matched[i]);
-                            }
+                            hit = new Hit(n, 0) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
+                        }
+
+                        if (_after is { } after && Compare(hit, after) <= 0)
+                        {
+                            continue;
+                        }
+
+                        if (page.Count < limit)
+                        {
+                            page.Enqueue(hit, hit);
+                        }
+                        else if (Compare(hit, page.Peek()) < 0)
+                        {
+                            page.DequeueEnqueue(hit, hit);
                         }
                     }
-                    finally
-                    {
-                        ArrayPool<ulong>.Shared.Return(part);
-                    }
-                }
-                else
-                {
-                    Visit(matched);
                 }
 
                 for (var f = 0; f < _facets.Count; f++)
