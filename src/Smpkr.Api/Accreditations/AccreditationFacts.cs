@@ -39,19 +39,25 @@ public sealed class AccreditationFacts(RegisterBodies bodies, TimeProvider clock
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var accreditation = new Accreditation
+            var key = (reader.GetGuid(0), today);
+            if (!_kept.TryGet(key, out var json))
             {
-                Id = reader.GetGuid(0),
-                ProgrammeId = reader.GetGuid(1),
-                Decision = reader.GetString(2),
-                DecidedOn = reader.GetFieldValue<DateOnly>(3),
-                ValidUntil = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
-                DecisionNumber = reader.GetString(5),
-                Scores = reader.GetString(6),
-                RecordedAt = reader.GetFieldValue<DateTimeOffset>(7),
-            };
-            facts[accreditation.ProgrammeId] = new JsonText(_kept.GetOrWrite((accreditation.Id, today), accreditation,
-                a => JsonSerializer.SerializeToUtf8Bytes(AccreditationEndpoints.Response(a, bodies, today), bodies.Options)));
+                var accreditation = new Accreditation
+                {
+                    Id = key.Item1,
+                    ProgrammeId = reader.GetGuid(1),
+                    Decision = reader.GetString(2),
+                    DecidedOn = reader.GetFieldValue<DateOnly>(3),
+                    ValidUntil = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
+                    DecisionNumber = reader.GetString(5),
+                    Scores = reader.GetString(6),
+                    RecordedAt = reader.GetFieldValue<DateTimeOffset>(7),
+                };
+                json = _kept.GetOrWrite(key, accreditation,
+                    a => JsonSerializer.SerializeToUtf8Bytes(AccreditationEndpoints.Response(a, bodies, today), bodies.Options));
+            }
+
+            facts[reader.GetGuid(1)] = new JsonText(json);
         }
 
         return facts;

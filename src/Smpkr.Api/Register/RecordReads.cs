@@ -76,7 +76,7 @@ public sealed class RecordReads : IAsyncDisposable
         _reads = new(keys => ReadAllAsync(keys, withAliases: true, CancellationToken.None));
     }
 
-    /// <summary>How many statements have run since start (tests read it to see requests share them).</summary>
+    /// <summary>How many record statements have run since start, one per batch (tests read it to see requests share them); the content and facts statements of a batch are not counted.</summary>
     public long Statements => Interlocked.Read(ref _statements);
 
     /// <summary>The record, whoever may see it: the caller's visibility is the register's to check.</summary>

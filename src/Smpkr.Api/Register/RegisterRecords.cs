@@ -79,7 +79,8 @@ public sealed class RegisterRecords<TBody>(
     /// <summary>A record read with everything it shows (<see cref="RecordReads"/>), as <paramref name="caller"/> may see it.</summary>
     private Task<RecordResponse<TBody>> ToResponseAsync(StoredRegisterRecord stored, Caller caller, bool withAliases, CancellationToken cancellationToken) =>
         ToResponseAsync(stored.Record, caller, cancellationToken, version: stored.Current, withAliases: withAliases, aliases: stored.Aliases,
-            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts }, committed: true, keptJson: stored.CurrentJson);
+            preloadedFacts: stored.Facts is null ? [] : new() { [stored.Record.Id] = stored.Facts },
+            dataJson: stored.Current is { } current ? stored.CurrentJson ?? versionJson.Of<TBody>(current) : null);
 
     /// <summary>One page of a search over the records <paramref name="caller"/> may see, in the search's order.</summary>
     public async Task<SearchPage<RecordResponse<TBody>>> ListAsync(SearchRequest request, Caller caller, Func<string, Uri> nextPage, CancellationToken cancellationToken)
@@ -859,25 +860,19 @@ public sealed class RegisterRecords<TBody>(
     /// </summary>
     private async Task<RecordResponse<TBody>> ToResponseAsync(
         RegisterRecord record, Caller caller, CancellationToken cancellationToken, TBody? draft = null, RecordVersion? version = null, bool withAliases = true,
-        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null, bool committed = false,
-        byte[]? keptJson = null)
+        Dictionary<Guid, Dictionary<string, object>>? preloadedFacts = null, IReadOnlyList<AliasResponse>? aliases = null, byte[]? dataJson = null)
     {
         preloadedFacts ??= await FactsAsync([record.Id], cancellationToken);
         var internals = RecordAccess.CanSeeInternals(caller, record);
         TBody? data = null;
-        byte[]? dataJson = null;
         DateOnly? validFrom = null;
         if (record.CurrentVersion is { } current)
         {
             version ??= db.RecordVersions.Local.FirstOrDefault(v => v.RecordId == record.Id && v.Version == current)
                 ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == current, cancellationToken);
 
-            // A version read back from the database is written as kept; one this unit of work may still roll back is not kept.
-            if (committed)
-            {
-                dataJson = keptJson ?? versionJson.Of<TBody>(version);
-            }
-            else
+            // Reads pass the version's kept JSON (VersionJson); a write's version, which this unit of work may still roll back, is never kept.
+            if (dataJson is null)
             {
                 data = bodies.Deserialize<TBody>(version.Content);
             }
