@@ -18,6 +18,7 @@ internal sealed partial class MirrorIndex
         private readonly int _owner;
         private readonly string? _fold;
         private readonly int _foldLength;
+        private readonly int _foldName;
         private readonly string? _code;
         private readonly List<(Column Column, int[] Ids)> _columnFilters = [];
         private readonly List<DocFilter> _filters = [];
@@ -34,7 +35,8 @@ internal sealed partial class MirrorIndex
             _words = words;
             _fold = fold;
             // PostgreSQL's length(): characters, not UTF-16 units.
-            _foldLength = fold is null ? 0 : fold.EnumerateRunes().Count();
+            _foldLength = fold is null ? -1 : fold.EnumerateRunes().Count();
+            _foldName = fold is null ? -1 : index._nameIds.GetValueOrDefault(fold, -1);
             _code = code;
             _type = index.Find(objectType);
             _owner = visibility.AlsoOwnedBy is { } owner ? index.Find(owner) : -1;
@@ -92,9 +94,10 @@ internal sealed partial class MirrorIndex
             {
                 Span<byte> id = stackalloc byte[16];
                 after.Id.TryWriteBytes(id, bigEndian: true, out _);
-                _after = new Hit(-1, request.Sort == SearchSort.Relevance ? after.Score : 0)
+                var high = BinaryPrimitives.ReadUInt64BigEndian(id);
+                _after = new Hit(-1, request.Sort == SearchSort.Relevance ? after.Score : 0, (uint)(high >> 32))
                 {
-                    IdHigh = BinaryPrimitives.ReadUInt64BigEndian(id),
+                    IdHigh = high,
                     IdLow = BinaryPrimitives.ReadUInt64BigEndian(id[8..]),
                     Key = request.Sort switch
                     {
@@ -204,13 +207,18 @@ internal sealed partial class MirrorIndex
                 }
 
                 var docs = _index._docs;
-                for (var block = 0; block < blocks; block++)
+                var rankings = _index._rankings;
+                // Documents are numbered much as their ids run (new ids are time-ordered), so a descending order visits them from
+                // the last: among matches that tie on the sort key, each later one then mostly loses, rather than taking a place.
+                for (var visited = 0; visited < blocks; visited++)
                 {
+                    var block = _descending ? blocks - 1 - visited : visited;
                     var bits = matched[block];
                     while (bits != 0)
                     {
-                        var n = (block << 6) + BitOperations.TrailingZeroCount(bits);
-                        bits &= bits - 1;
+                        var bit = _descending ? 63 - BitOperations.LeadingZeroCount(bits) : BitOperations.TrailingZeroCount(bits);
+                        bits &= ~(1UL << bit);
+                        var n = (block << 6) + bit;
                         ref readonly var doc = ref docs[n];
                         if (!Passes(doc))
                         {
@@ -240,23 +248,18 @@ internal sealed partial class MirrorIndex
                             }
                         }
 
-                        Hit hit;
+                        // Most matches lose on the score alone (a small read), most others on the head of their id: the per-document record is read for a few.
+                        var score = 0d;
                         if (_request.Sort == SearchSort.Relevance)
                         {
-                            // Most matches lose on the score alone: their ids (in the larger per-document record) are read only when it ties or wins.
-                            var score = Score(n, doc, words);
+                            score = Score(n, doc, words);
                             if ((_after is { } cursor && score > cursor.Score) || (page.Count == limit && score < page.Peek().Score))
                             {
                                 continue;
                             }
-
-                            hit = new Hit(n, score) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
-                        }
-                        else
-                        {
-                            hit = new Hit(n, 0) { IdHigh = doc.IdHigh, IdLow = doc.IdLow };
                         }
 
+                        var hit = new Hit(n, score, rankings[n].IdHead);
                         if (_after is { } after && Compare(hit, after) <= 0)
                         {
                             continue;
@@ -366,7 +369,7 @@ internal sealed partial class MirrorIndex
             }
 
             return new MirrorAnswer(
-                hits.Select(h => RecordId(h.IdHigh, h.IdLow)).ToList(),
+                hits.Select(h => RecordId(IdOf(h))).ToList(),
                 hits.Select(h => KeyOf(h)).ToList(),
                 total,
                 tallies,
@@ -374,8 +377,9 @@ internal sealed partial class MirrorIndex
         }
 
         /// <summary>The record id from its two halves as PostgreSQL orders them (kept once per document, not twice).</summary>
-        private static Guid RecordId(ulong high, ulong low)
+        private static Guid RecordId((ulong High, ulong Low) id)
         {
+            var (high, low) = id;
             Span<byte> bytes = stackalloc byte[16];
             BinaryPrimitives.WriteUInt64BigEndian(bytes, high);
             BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
@@ -417,7 +421,7 @@ internal sealed partial class MirrorIndex
             if (_fold is not null)
             {
                 var length = _index._nameLengths[n];
-                score += length == _foldLength && doc.SortName == _fold ? 1 : 0;
+                score += length == _foldLength && _index._rankings[n].Name == _foldName ? 1 : 0;
                 score += 0.1 / (1 + length / 10.0);
             }
 
@@ -547,11 +551,19 @@ internal sealed partial class MirrorIndex
             };
             if (c == 0)
             {
-                c = a.IdHigh != b.IdHigh ? a.IdHigh.CompareTo(b.IdHigh) : a.IdLow.CompareTo(b.IdLow);
+                c = a.IdHead.CompareTo(b.IdHead);
+            }
+
+            if (c == 0)
+            {
+                var (x, y) = (IdOf(a), IdOf(b));
+                c = x.High != y.High ? x.High.CompareTo(y.High) : x.Low.CompareTo(y.Low);
             }
 
             return _descending ? -c : c;
         }
+
+        private (ulong High, ulong Low) IdOf(Hit hit) => hit.Doc < 0 ? (hit.IdHigh, hit.IdLow) : (_index._docs[hit.Doc].IdHigh, _index._docs[hit.Doc].IdLow);
 
         private string KeyText(Hit hit, bool code) => hit.Doc < 0 ? hit.Key! : code ? _index._docs[hit.Doc].SortCode : _index._docs[hit.Doc].SortName;
 

@@ -41,6 +41,10 @@ internal sealed partial class MirrorIndex
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, int> _valueIds = new(StringComparer.Ordinal);
     private readonly List<string> _values = [string.Empty];
+
+    /// <summary>Sort names by id and ids by name: documents with the same name share one string, and relevance compares a name with the text by id.</summary>
+    private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [string.Empty];
     private readonly Dictionary<Guid, int> _byRecord = [];
     private readonly Dictionary<string, Postings> _lexemes = new(StringComparer.Ordinal);
     private readonly List<string> _unsortedLexemes = [];
@@ -55,8 +59,14 @@ internal sealed partial class MirrorIndex
     private string[] _sortedLexemes = [];
     private Doc[] _docs = new Doc[1024];
 
-    /// <summary>Each document's name length (for relevance), apart from the rest so that scoring many matches reads little memory.</summary>
-    private int[] _nameLengths = new int[1024];
+    /// <summary>
+    /// Each document's name length in characters (names are far shorter than 65 536), apart from the rest
+    /// and small, so that scoring many matches reads little memory: one two-byte read per match.
+    /// </summary>
+    private ushort[] _nameLengths = new ushort[1024];
+
+    /// <summary>What else places a document on a page by relevance, read for the few matches that tie or beat the page's last.</summary>
+    private Ranking[] _rankings = new Ranking[1024];
     private int _count;
 
     /// <summary>Lexemes added since the sorted list was last built; beyond this many it is rebuilt.</summary>
@@ -171,9 +181,11 @@ internal sealed partial class MirrorIndex
         {
             Array.Resize(ref _docs, _docs.Length * 2);
             Array.Resize(ref _nameLengths, _docs.Length);
+            Array.Resize(ref _rankings, _docs.Length);
         }
 
         var n = _count++;
+        var name = Name(row.SortName);
         Span<byte> id = stackalloc byte[16];
         row.RecordId.TryWriteBytes(id, bigEndian: true, out _);
         _docs[n] = new Doc
@@ -188,7 +200,7 @@ internal sealed partial class MirrorIndex
             Owner = Value(row.Owner),
             Providers = Values(row.Providers),
             SortCode = row.SortCode,
-            SortName = row.SortName,
+            SortName = _names[name],
             FieldGroup = Value(row.FieldGroup),
             StudyField = Value(row.StudyField),
             IscedF = Values(row.IscedF),
@@ -204,7 +216,8 @@ internal sealed partial class MirrorIndex
             ChangedAt = Microseconds(row.ChangedAt),
         };
         _byRecord[row.RecordId] = n;
-        _nameLengths[n] = row.SortNameLength;
+        _nameLengths[n] = (ushort)Math.Min(row.SortNameLength, ushort.MaxValue);
+        _rankings[n] = new Ranking((uint)(_docs[n].IdHigh >> 32), name);
         ref readonly var doc = ref _docs[n];
         _live.Set(n);
         SetOf(_types, doc.Type).Set(n);
@@ -304,6 +317,18 @@ internal sealed partial class MirrorIndex
             id = _values.Count;
             _values.Add(value);
             _valueIds[value] = id;
+        }
+
+        return id;
+    }
+
+    private int Name(string name)
+    {
+        if (!_nameIds.TryGetValue(name, out var id))
+        {
+            id = _names.Count;
+            _names.Add(name);
+            _nameIds[name] = id;
         }
 
         return id;
@@ -473,9 +498,16 @@ internal sealed partial class MirrorIndex
 
     private delegate int[] DocValues(in Doc doc);
 
-    /// <summary>One document found, with what orders it.</summary>
-    private readonly record struct Hit(int Doc, double Score)
+    /// <summary>
+    /// The first 32 bits of a document's record id, which order two ids as the whole ids do unless they
+    /// are equal (then the whole ids are compared), and its name's id (equal to the text's, it scores).
+    /// </summary>
+    private readonly record struct Ranking(uint IdHead, int Name);
+
+    /// <summary>One document found (or a cursor: no document), with what orders it.</summary>
+    private readonly record struct Hit(int Doc, double Score, uint IdHead)
     {
+        /// <summary>The cursor's record id (a document's is read from it when needed).</summary>
         public ulong IdHigh { get; init; }
 
         public ulong IdLow { get; init; }
