@@ -65,7 +65,7 @@ internal sealed partial class MirrorIndex
     /// </summary>
     private ushort[] _nameLengths = new ushort[1024];
 
-    /// <summary>What else places a document on a page by relevance, read for the few matches that tie or beat the page's last.</summary>
+    /// <summary>What else places a document on a page: its id's head, read for the few matches that tie or beat the page's last, and its name's id, read when its name is as long as the text.</summary>
     private Ranking[] _rankings = new Ranking[1024];
     private int _count;
 
