@@ -97,7 +97,8 @@ internal static class OpenDataBenchmark
         "pgbench: that query straight at PostgreSQL. Feed: one client reads `/open/v1/changes` from the beginning in pages of 1 000 until the head; " +
         "baseline: the same page query in a loop through bare Npgsql. Snapshot: `/open/v1/snapshot?types=programme` as JSON Lines read to the end; " +
         "baseline: `COPY (the same rows) TO STDOUT`; memory: the service process's resident set sampled every 20 ms during the download, minus the value before it. " +
-        "Feed page: random `after` cursors, pages of 100, 8 connections, after a warm-up of at least 20 s. Latencies in ms.";
+        "Feed page: random `after` cursors, pages of 100, 8 connections, after a warm-up of at least 20 s. " +
+        "Before the first measurement the generator's writes are flushed (`sync`) and published records, the feed and their keys are read once into the file cache (`pg_prewarm`, mode `read`). Latencies in ms.";
 
     private static async Task<Result> MeasureAsync(BenchmarkHost host, int programmes, int seconds)
     {
@@ -120,13 +121,7 @@ internal static class OpenDataBenchmark
                 await table.ExecuteNonQueryAsync();
             }
 
-            // The service and the baseline both meet published records already read once: measured first, the
-            // service would otherwise pay for bringing them into memory and the baseline after it would not.
-            await using (var warm = dataSource.CreateCommand("SELECT sum(octet_length(content::text)) FROM published_records"))
-            {
-                warm.CommandTimeout = 0;
-                await warm.ExecuteScalarAsync();
-            }
+            await SettleAsync(dataSource);
 
             entries = (long)(await dataSource.CreateCommand("SELECT last_sequence FROM feed_head").ExecuteScalarAsync())!;
             published = (long)(await dataSource.CreateCommand("SELECT count(*) FROM published_records").ExecuteScalarAsync())!;
@@ -151,15 +146,51 @@ internal static class OpenDataBenchmark
         var snapshotBaseline = await SnapshotBaselineAsync(host.DatabaseConnectionString);
         Console.WriteLine($"  snapshot: {lines} lines in {snapshotSeconds:F2} s, memory +{memory:F1} MiB; baseline {snapshotBaseline:F2} s");
 
-        // Random pages of the whole history touch every part of the feed. Measured by hand at 100 000 and
-        // 1 000 000, the first 10 s of that are two to three times slower at p90 than the next (pages not yet
-        // in the database's memory), so this warm-up is long enough for the steady state at every size.
+        // Random pages of the whole history touch every part of the feed; its pages are in the file cache
+        // (SettleAsync), and the warm-up brings the hottest into the database's own buffers.
         var page = await SearchBenchmark.DriveAsync(host.BaseAddress, null, r => $"/open/v1/changes?after={r.NextInt64(Math.Max(1, entries - 100))}&limit=100", 8, seconds,
             warmUpSeconds: Math.Max(20, seconds));
         Console.WriteLine($"  feed page: {page.RequestsPerSecond:F0} req/s p95 {page.P95:F1} ms");
 
         return new Result(programmes, entries, published, byCodeApi, byCodeBase, pgbench, feedSeconds, feedBaseline, feedEntries,
             snapshotSeconds, snapshotBaseline, lines, memory, page);
+    }
+
+    /// <summary>
+    /// Measures a database in the state a serving one is in, whatever the size: the generator's writes
+    /// already on disk, and the tables these workloads read (published records, the feed, their keys) read
+    /// once into the machine's file cache. The service and the baseline then meet the same state; measured
+    /// first, either would otherwise pay for bringing pages into memory and the other would not. Without
+    /// it, on a freshly generated 1 000 000 register the kernel was still writing the generated data back
+    /// while the workloads ran and some of their pages came from disk (record by code 4 694 req/s, p99
+    /// 29.2 ms; feed page 593 req/s, p95 29.1 ms), where the same load on a copy of that register already
+    /// read before gave 8 000–10 200 req/s (p99 10.6–15 ms) and 1 116 pages/s (p95 12.5–12.9 ms).
+    /// </summary>
+    private static async Task SettleAsync(NpgsqlDataSource dataSource)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }))
+        {
+            await sync!.WaitForExitAsync();
+        }
+
+        var flushed = clock.Elapsed.TotalSeconds;
+        string[] relations = ["published_records", "ix_published_records_object_type_code", "feed_entries", "pk_feed_entries"];
+        long pages = 0;
+        await using (var extension = dataSource.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_prewarm"))
+        {
+            await extension.ExecuteNonQueryAsync();
+        }
+
+        foreach (var relation in relations)
+        {
+            // 'read': into the file cache only, so shared buffers are left as the workloads make them.
+            await using var read = dataSource.CreateCommand($"SELECT pg_prewarm('{relation}'::regclass, 'read')");
+            read.CommandTimeout = 0;
+            pages += (long)(await read.ExecuteScalarAsync())!;
+        }
+
+        Console.WriteLine($"  settled: writes flushed in {flushed:F1} s; {pages * 8 / 1024:N0} MiB of published records and feed read in {clock.Elapsed.TotalSeconds - flushed:F1} s");
     }
 
     private static async Task<(double Seconds, long Entries)> WalkFeedAsync(Uri address)
