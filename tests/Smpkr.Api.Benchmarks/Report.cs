@@ -33,7 +33,28 @@ internal static partial class Report
             ? MemTotal().Match(File.ReadAllText("/proc/meminfo")) is { Success: true } m ? $"{long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 1024 / 1024} GiB" : null
             : null;
         return $"Machine: {Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {memory ?? "unknown memory"}, {RuntimeInformation.OSDescription}, " +
-               $".NET {Environment.Version}; service and load on the same machine; PostgreSQL throwaway cluster (fsync off) provisioned by the command.";
+               $".NET {Environment.Version}; service and load on the same machine; PostgreSQL throwaway cluster (fsync off) provisioned by the command; {HugePages()}.";
+    }
+
+    /// <summary>
+    /// Whether PostgreSQL's shared memory can be in 2 MiB pages: it takes them when the machine has enough
+    /// reserved (<c>huge_pages = try</c>), and with 4 kB pages the same 1 000 000 register served feed pages
+    /// at half the rate (docs/benchmarks.md).
+    /// </summary>
+    private static string HugePages()
+    {
+        if (!File.Exists("/proc/meminfo"))
+        {
+            return "huge pages unknown";
+        }
+
+        var text = File.ReadAllText("/proc/meminfo");
+        long Field(string name) => Regex.Match(text, name + @":\s+(\d+)") is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var size = Field("Hugepagesize") / 1024;
+        var total = Field("HugePages_Total") * size;
+        return total == 0
+            ? "no huge pages reserved (PostgreSQL's shared memory in 4 kB pages)"
+            : $"{total:N0} MiB of huge pages reserved (PostgreSQL's `huge_pages = try` takes them for its shared memory)";
     }
 
     [GeneratedRegex(@"MemTotal:\s+(\d+) kB")]
