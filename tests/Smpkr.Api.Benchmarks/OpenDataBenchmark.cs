@@ -159,12 +159,10 @@ internal static class OpenDataBenchmark
     /// <summary>
     /// Measures a database in the state a serving one is in, whatever the size: the generator's writes
     /// already on disk, and the tables these workloads read (published records, the feed, their keys) read
-    /// once into the machine's file cache. The service and the baseline then meet the same state; measured
-    /// first, either would otherwise pay for bringing pages into memory and the other would not. Without
-    /// it, on a freshly generated 1 000 000 register the kernel was still writing the generated data back
-    /// while the workloads ran and some of their pages came from disk (record by code 4 694 req/s, p99
-    /// 29.2 ms; feed page 593 req/s, p95 29.1 ms), where the same load on a copy of that register already
-    /// read before gave 8 000–10 200 req/s (p99 10.6–15 ms) and 1 116 pages/s (p95 12.5–12.9 ms).
+    /// once into the machine's file cache, so that the first workload does not pay for pages the later ones
+    /// find in memory. On a machine with memory to spare they mostly are there already (2026-11-29, 24 GiB,
+    /// 1 000 000 register: flushed and read in about a second), and this did not change that run's figures;
+    /// what did was PostgreSQL's shared memory in huge pages (docs/benchmarks.md).
     /// </summary>
     private static async Task SettleAsync(NpgsqlDataSource dataSource)
     {
