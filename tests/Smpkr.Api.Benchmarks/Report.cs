@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Smpkr.Api.Benchmarks;
 
 /// <summary>Writes a benchmark's section into docs/benchmarks.md, replacing the previous run of the same benchmark.</summary>
-internal static partial class Report
+internal static class Report
 {
     public static async Task WriteSectionAsync(string key, string title, string body)
     {
@@ -29,11 +29,13 @@ internal static partial class Report
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-        var memory = File.Exists("/proc/meminfo")
-            ? MemTotal().Match(File.ReadAllText("/proc/meminfo")) is { Success: true } m ? $"{long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 1024 / 1024} GiB" : null
+        var memInfo = File.Exists("/proc/meminfo") ? File.ReadAllText("/proc/meminfo") : null;
+        long? Field(string name) => memInfo is not null && Regex.Match(memInfo, $@"^{name}:\s+(\d+)", RegexOptions.Multiline) is { Success: true } m
+            ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
             : null;
-        return $"Machine: {Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {memory ?? "unknown memory"}, {RuntimeInformation.OSDescription}, " +
-               $".NET {Environment.Version}; service and load on the same machine; PostgreSQL throwaway cluster (fsync off) provisioned by the command; {HugePages()}.";
+        var memory = Field("MemTotal") is { } kilobytes ? $"{kilobytes / 1024 / 1024} GiB" : "unknown memory";
+        return $"Machine: {Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {memory}, {RuntimeInformation.OSDescription}, " +
+               $".NET {Environment.Version}; service and load on the same machine; PostgreSQL throwaway cluster (fsync off) provisioned by the command; {HugePages(Field)}.";
     }
 
     /// <summary>
@@ -41,22 +43,15 @@ internal static partial class Report
     /// reserved (<c>huge_pages = try</c>), and with 4 kB pages the same 1 000 000 register served feed pages
     /// at half the rate (docs/benchmarks.md).
     /// </summary>
-    private static string HugePages()
+    private static string HugePages(Func<string, long?> memInfo)
     {
-        if (!File.Exists("/proc/meminfo"))
+        if (memInfo("HugePages_Total") is not { } pages || memInfo("Hugepagesize") is not { } kilobytes)
         {
             return "huge pages unknown";
         }
 
-        var text = File.ReadAllText("/proc/meminfo");
-        long Field(string name) => Regex.Match(text, name + @":\s+(\d+)") is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        var size = Field("Hugepagesize") / 1024;
-        var total = Field("HugePages_Total") * size;
-        return total == 0
+        return pages == 0
             ? "no huge pages reserved (PostgreSQL's shared memory in 4 kB pages)"
-            : $"{total:N0} MiB of huge pages reserved (PostgreSQL's `huge_pages = try` takes them for its shared memory)";
+            : $"{pages * kilobytes / 1024:N0} MiB of huge pages reserved (PostgreSQL's `huge_pages = try` takes them for its shared memory)";
     }
-
-    [GeneratedRegex(@"MemTotal:\s+(\d+) kB")]
-    private static partial Regex MemTotal();
 }
