@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -225,8 +226,8 @@ public static class OpenDataEndpoints
             return Results.Empty;
         }
 
-        var content = byAlias ? WithRequestedCode(record.Content, code) : record.Content;
-        await WriteOneAsync(http, chosen.Value, published.Type, content);
+        var json = byAlias ? WithRequestedCode(record.Json, code) : record.Json;
+        await WriteOneAsync(http, chosen.Value, published.Type, json);
         return Results.Empty;
     }
 
@@ -269,7 +270,7 @@ public static class OpenDataEndpoints
             return Results.Empty;
         }
 
-        var validities = versions.Select(v => JsonNode.Parse(v.Content)!["validFrom"]?.GetValue<string>()).ToList();
+        var validities = versions.Select(v => JsonNode.Parse(v.Json)!["validFrom"]?.GetValue<string>()).ToList();
         http.Response.ContentType = Formats.ContentType(OpenFormat.Json);
         await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, PublishedJson.Writer);
         writer.WriteStartObject();
@@ -283,7 +284,7 @@ public static class OpenDataEndpoints
             var nextFrom = i + 1 < versions.Count && DateOnly.TryParse(validities[i + 1], CultureInfo.InvariantCulture, out var n) ? n.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
             writer.WriteString("validTo", nextFrom);
             writer.WritePropertyName("record");
-            writer.WriteRawValue(versions[i].Content, skipInputValidation: true);
+            writer.WriteRawValue(versions[i].Json, skipInputValidation: true);
             writer.WriteEndObject();
         }
 
@@ -530,25 +531,28 @@ public static class OpenDataEndpoints
         return path[..(path.IndexOf("/" + resource + "/", StringComparison.Ordinal) + resource.Length + 1)];
     }
 
-    private static async Task WriteOneAsync(HttpContext http, OpenFormat format, string type, string content)
+    private static async Task WriteOneAsync(HttpContext http, OpenFormat format, string type, byte[] json)
     {
         http.Response.ContentType = Formats.ContentType(format);
         switch (format)
         {
             case OpenFormat.Csv:
                 var columns = PublishedFields.Columns(type);
-                await http.Response.WriteAsync(CsvText.Header(columns) + CsvText.Row(columns, content));
+                await http.Response.WriteAsync(CsvText.Header(columns) + CsvText.Row(columns, json));
                 break;
             case OpenFormat.JsonLines:
-                await http.Response.WriteAsync(content + "\n");
+                http.Response.ContentLength = json.Length + 1;
+                await http.Response.Body.WriteAsync(json);
+                await http.Response.Body.WriteAsync(NewLine);
                 break;
             default:
-                var bytes = Encoding.UTF8.GetBytes(content);
-                http.Response.ContentLength = bytes.Length;
-                await http.Response.Body.WriteAsync(bytes);
+                http.Response.ContentLength = json.Length;
+                await http.Response.Body.WriteAsync(json);
                 break;
         }
     }
+
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     private static async Task WriteRecordsAsync(HttpContext http, OpenFormat format, string type, IEnumerable<StoredRecord> records, Action<Utf8JsonWriter>? trailer)
     {
@@ -559,7 +563,7 @@ public static class OpenDataEndpoints
             var text = new StringBuilder(CsvText.Header(columns));
             foreach (var record in records)
             {
-                text.Append(CsvText.Row(columns, record.Content));
+                text.Append(CsvText.Row(columns, record.Json));
             }
 
             await http.Response.WriteAsync(text.ToString());
@@ -568,13 +572,13 @@ public static class OpenDataEndpoints
 
         if (format == OpenFormat.JsonLines)
         {
-            var lines = new StringBuilder();
             foreach (var record in records)
             {
-                lines.Append(record.Content).Append('\n');
+                http.Response.BodyWriter.Write(record.Json);
+                http.Response.BodyWriter.Write(NewLine);
             }
 
-            await http.Response.WriteAsync(lines.ToString());
+            await http.Response.BodyWriter.FlushAsync();
             return;
         }
 
@@ -583,7 +587,7 @@ public static class OpenDataEndpoints
         writer.WriteStartArray("items");
         foreach (var record in records)
         {
-            writer.WriteRawValue(record.Content, skipInputValidation: true);
+            writer.WriteRawValue(record.Json, skipInputValidation: true);
         }
 
         writer.WriteEndArray();
@@ -592,16 +596,22 @@ public static class OpenDataEndpoints
         await writer.FlushAsync();
     }
 
-    private static string WithRequestedCode(string content, string requested)
+    private static byte[] WithRequestedCode(byte[] json, string requested)
     {
-        var record = JsonNode.Parse(content)!.AsObject();
+        var record = JsonNode.Parse(json)!.AsObject();
         var answer = new JsonObject { ["requestedCode"] = requested };
         foreach (var (name, value) in record)
         {
             answer[name] = value?.DeepClone();
         }
 
-        return answer.ToJsonString(PublishedJson.Options);
+        var output = new ArrayBufferWriter<byte>(json.Length + requested.Length + 32);
+        using (var writer = new Utf8JsonWriter(output, PublishedJson.Writer))
+        {
+            answer.WriteTo(writer);
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 
     private static string[]? Values(string[]? given, string[] allowed, string name, List<FieldError> errors)

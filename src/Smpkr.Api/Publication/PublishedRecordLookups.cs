@@ -67,7 +67,7 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
         while (await reader.ReadAsync())
         {
             var index = missing[(int)reader.GetInt64(0) - 1];
-            found[index] = (new StoredRecord(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5)), byAlias);
+            found[index] = (StoredRecord.Read(reader, first: 1), byAlias);
         }
     }
 

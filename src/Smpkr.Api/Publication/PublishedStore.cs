@@ -37,8 +37,16 @@ public sealed class PublicationSources(NpgsqlDataSource primary, NpgsqlDataSourc
     }
 }
 
-/// <summary>One published record as stored: its public JSON and the feed entry that produced it.</summary>
-public sealed record StoredRecord(string Code, string Content, long Sequence, DateTimeOffset ChangedAt, int Version);
+/// <summary>
+/// One published record as stored: its public JSON, as the UTF-8 bytes PostgreSQL sends and the
+/// response carries (never decoded to a string on the way), and the feed entry that produced it.
+/// </summary>
+public sealed record StoredRecord(string Code, byte[] Json, long Sequence, DateTimeOffset ChangedAt, int Version)
+{
+    /// <summary>Reads code, content, sequence, time and version from these five columns of a row.</summary>
+    public static StoredRecord Read(NpgsqlDataReader reader, int first = 0) =>
+        new(reader.GetString(first), reader.GetFieldValue<byte[]>(first + 1), reader.GetInt64(first + 2), reader.GetFieldValue<DateTimeOffset>(first + 3), reader.GetInt32(first + 4));
+}
 
 /// <summary>One change-feed entry as stored.</summary>
 public sealed record StoredChange(long Sequence, string Op, string ObjectType, string Code, string? PreviousCode, int Version, DateOnly ValidFrom, DateTimeOffset RecordedAt, string Content);
@@ -75,7 +83,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                found[reader.GetGuid(0)] = new StoredRecord(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5));
+                found[reader.GetGuid(0)] = StoredRecord.Read(reader, first: 1);
             }
         }
 
@@ -134,7 +142,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
         command.Parameters.Add(new() { Value = code });
         AddHistoryParameters(command, asOf, validAt);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoredRecord.Read(reader) : null;
     }
 
     /// <summary>Each published version of a record as last published before <paramref name="asOf"/>, oldest first.</summary>
@@ -155,7 +163,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            versions.Add(ReadRecord(reader));
+            versions.Add(StoredRecord.Read(reader));
         }
 
         if (versions.Count == 0)
@@ -207,7 +215,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            page.Add(ReadRecord(reader));
+            page.Add(StoredRecord.Read(reader));
         }
 
         return page;
@@ -303,9 +311,6 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
             UNION
             SELECT record_id FROM record_aliases WHERE object_type = $1 AND code = $2)
         """;
-
-    private static StoredRecord ReadRecord(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));
 
     private static string HistoryCondition(string alias) =>
         $"({alias}.recorded_at <= coalesce($asOf, 'infinity'::timestamptz)) AND ($validAt::date IS NULL OR {alias}.valid_from <= $validAt)";

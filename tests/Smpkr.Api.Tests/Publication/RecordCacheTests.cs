@@ -89,7 +89,7 @@ public sealed class RecordCacheTests : ProgrammeTest
         for (var i = 0; i < 1_000; i++)
         {
             var code = $"6121BX{i:D3}";
-            cache.Put("programme", code, new StoredRecord(code, "{}", i + 1, DateTimeOffset.UtcNow, 1), byAlias: false);
+            cache.Put("programme", code, new StoredRecord(code, "{}"u8.ToArray(), i + 1, DateTimeOffset.UtcNow, 1), byAlias: false);
             Assert.That(cache.Count, Is.LessThanOrEqualTo(100));
         }
 
