@@ -18,7 +18,8 @@ namespace Smpkr.Api.Publication;
 /// </list>
 /// So a record is never served older than a shared HTTP cache could serve it, and in the usual case
 /// it is replaced within the follower's interval of any change. <c>OpenData:RecordCacheSize</c> bounds
-/// the entries (default 20 000, about 50 MB; 0 turns the cache off).
+/// the entries (default 40 000, about 62 MB for the generated register: each record is kept as its UTF-8
+/// JSON; 0 turns the cache off).
 /// </summary>
 public sealed class PublishedRecordCache
 {
@@ -33,7 +34,7 @@ public sealed class PublishedRecordCache
     public PublishedRecordCache(IConfiguration configuration, TimeProvider clock, IMeterFactory meters)
     {
         _clock = clock;
-        Capacity = Math.Max(0, configuration.GetValue("OpenData:RecordCacheSize", 20_000));
+        Capacity = Math.Max(0, configuration.GetValue("OpenData:RecordCacheSize", 40_000));
         var seconds = Math.Max(0, configuration.GetValue("OpenData:MaxAgeSeconds", 60));
         _lifetime = (long)(seconds * (double)clock.TimestampFrequency);
         if (seconds == 0)
