@@ -265,6 +265,38 @@ public sealed class OpenDataTests : ProgrammeTest
     }
 
     [Test]
+    public async Task A_record_and_a_list_read_the_same_in_every_format()
+    {
+        var registered = await RegisteredAsync(Samples.Study("Kabutės \"ir\" lietuviškos raidės ąčęėįšųūž"));
+        var oldCode = registered["code"]!.GetValue<string>();
+        await Registry.TransitionOkAsync(registered, "recode", new JsonObject { ["code"] = "6121BX781", ["validFrom"] = "2030-01-01" });
+
+        foreach (var code in new[] { "6121BX781", oldCode })
+        {
+            var json = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/programmes/{code}"))!;
+            using var jsonl = await Anonymous().GetAsync($"/open/v1/programmes/{code}?format=jsonl");
+            var text = await jsonl.Content.ReadAsStringAsync();
+            var rows = Csv.Parse(await Anonymous().GetStringAsync($"/open/v1/programmes/{code}?format=csv"));
+            var row = rows[0].Zip(rows[1]).ToDictionary(p => p.First, p => p.Second);
+            Assert.Multiple(() =>
+            {
+                Assert.That(jsonl.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/x-ndjson"));
+                Assert.That(text, Does.EndWith("\n").And.Not.Contain("\n{"), "one record, one line");
+                Assert.That(JsonNode.DeepEquals(JsonNode.Parse(text), json), Is.True, $"{code}: JSON Lines is the JSON record");
+                Assert.That(json["requestedCode"]?.GetValue<string>(), Is.EqualTo(code == oldCode ? oldCode : null));
+                Assert.That(rows, Has.Count.EqualTo(2));
+                Assert.That(row["code"], Is.EqualTo("6121BX781"));
+                Assert.That(row["name_lt"], Is.EqualTo("Kabutės \"ir\" lietuviškos raidės ąčęėįšųūž"));
+            });
+        }
+
+        var items = (await Anonymous().GetFromJsonAsync<JsonObject>("/open/v1/programmes?limit=500"))!["items"]!.AsArray();
+        var lines = (await Anonymous().GetStringAsync("/open/v1/programmes?limit=500&format=jsonl")).Split('\n');
+        Assert.That(lines[^1], Is.Empty, "every line ends with a newline");
+        Assert.That(lines[..^1].Select(l => JsonNode.Parse(l)!.ToJsonString()), Is.EqualTo(items.Select(i => i!.ToJsonString())));
+    }
+
+    [Test]
     public async Task AsOf_and_validAt_answer_what_was_published_then_and_what_was_in_force()
     {
         var registered = await RegisteredAsync();
