@@ -98,7 +98,6 @@ internal static class OpenApiDocument
         });
     }
 
-    /// <summary>Marks operations that need a token with the Bearer requirement and their 401/403 outcomes.</summary>
     /// <summary>Documents a record's <c>facts</c> with the shapes its type's resource declares (e.g. a programme's accreditation).</summary>
     private sealed class RecordFactsFilter(IServiceProvider services) : ISchemaFilter
     {

@@ -129,15 +129,12 @@ public static class CsvText
     public static string Header(IReadOnlyList<CsvColumn> columns, params string[] leading) =>
         Line([.. leading, .. columns.Select(c => c.Name)]);
 
-    /// <summary>One published record as a CSV line, optionally after leading cells.</summary>
-    public static string Row(IReadOnlyList<CsvColumn> columns, string content, params string?[] leading) =>
-        Row(columns, JsonNode.Parse(content)!.AsObject(), leading);
-
-    /// <summary>One published record, given as UTF-8 JSON, as a CSV line.</summary>
-    public static string Row(IReadOnlyList<CsvColumn> columns, byte[] json) => Row(columns, JsonNode.Parse(json)!.AsObject(), []);
-
-    private static string Row(IReadOnlyList<CsvColumn> columns, JsonObject record, string?[] leading) =>
-        Line([.. leading, .. columns.Select(c => Cell(record, c))]);
+    /// <summary>One published record, given as UTF-8 JSON, as a CSV line, optionally after leading cells.</summary>
+    public static string Row(IReadOnlyList<CsvColumn> columns, byte[] json, params string?[] leading)
+    {
+        var record = JsonNode.Parse(json)!.AsObject();
+        return Line([.. leading, .. columns.Select(c => Cell(record, c))]);
+    }
 
     private static string? Cell(JsonObject record, CsvColumn column)
     {

@@ -352,7 +352,7 @@ public static class OpenDataEndpoints
             foreach (var e in entries)
             {
                 text.Append(CsvText.Line([CsvText.Invariant(e.Sequence), e.Op, e.ObjectType, e.Code, e.PreviousCode, e.Version.ToString(CultureInfo.InvariantCulture),
-                    Date(e.ValidFrom), Timestamp(e.RecordedAt), e.Content]));
+                    Date(e.ValidFrom), Timestamp(e.RecordedAt), Encoding.UTF8.GetString(e.Json)]));
             }
 
             await http.Response.WriteAsync(text.ToString(), cancellationToken);
@@ -382,13 +382,14 @@ public static class OpenDataEndpoints
             writer.WriteString("validFrom", Date(e.ValidFrom));
             writer.WriteString("at", Timestamp(e.RecordedAt));
             writer.WritePropertyName(member);
-            writer.WriteRawValue(e.Content, skipInputValidation: true);
+            writer.WriteRawValue(e.Json, skipInputValidation: true);
             writer.WriteEndObject();
             if (chosen.Value == OpenFormat.JsonLines)
             {
-                await writer.FlushAsync(cancellationToken);
+                // Into the response's buffer, like the JSON page: sent once, at the end, not a write per line.
+                writer.Flush();
                 writer.Reset();
-                await http.Response.BodyWriter.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                http.Response.BodyWriter.Write(NewLine);
             }
         }
 
@@ -453,11 +454,12 @@ public static class OpenDataEndpoints
 
         await using (body.ConfigureAwait(false))
         {
-            await using var text = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+            // Sent in 64 KB pieces (the response stream would send each write by itself).
+            await using var output = new BufferedStream(body, 64 * 1024);
             var columns = chosen == OpenFormat.Csv ? PublishedFields.Columns(objectTypes[0]) : [];
             if (chosen == OpenFormat.Csv)
             {
-                await text.WriteAsync(CsvText.Header(columns, "feed_cursor"));
+                await output.WriteAsync(Encoding.UTF8.GetBytes(CsvText.Header(columns, "feed_cursor")), cancellationToken);
             }
             else
             {
@@ -467,24 +469,23 @@ public static class OpenDataEndpoints
                     ["takenAt"] = Timestamp(DateTimeOffset.UtcNow),
                     ["types"] = new JsonArray([.. objectTypes.Select(t => (JsonNode)t)]),
                 };
-                await text.WriteAsync(stamp.ToJsonString(PublishedJson.Options));
-                await text.WriteAsync('\n');
+                await output.WriteAsync(Encoding.UTF8.GetBytes(stamp.ToJsonString(PublishedJson.Options) + "\n"), cancellationToken);
             }
 
-            await foreach (var (_, content) in snapshot.RecordsAsync(objectTypes, cancellationToken))
+            await foreach (var json in snapshot.RecordsAsync(objectTypes, cancellationToken))
             {
                 if (chosen == OpenFormat.Csv)
                 {
-                    await text.WriteAsync(CsvText.Row(columns, content, cursor));
+                    await output.WriteAsync(Encoding.UTF8.GetBytes(CsvText.Row(columns, json, cursor)), cancellationToken);
                 }
                 else
                 {
-                    await text.WriteAsync(content);
-                    await text.WriteAsync('\n');
+                    await output.WriteAsync(json, cancellationToken);
+                    await output.WriteAsync(NewLine, cancellationToken);
                 }
             }
 
-            await text.FlushAsync(cancellationToken);
+            await output.FlushAsync(cancellationToken);
         }
 
         return Results.Empty;

@@ -48,8 +48,8 @@ public sealed record StoredRecord(string Code, byte[] Json, long Sequence, DateT
         new(reader.GetString(first), reader.GetFieldValue<byte[]>(first + 1), reader.GetInt64(first + 2), reader.GetFieldValue<DateTimeOffset>(first + 3), reader.GetInt32(first + 4));
 }
 
-/// <summary>One change-feed entry as stored.</summary>
-public sealed record StoredChange(long Sequence, string Op, string ObjectType, string Code, string? PreviousCode, int Version, DateOnly ValidFrom, DateTimeOffset RecordedAt, string Content);
+/// <summary>One change-feed entry as stored; its record (or patch) as UTF-8 JSON, like <see cref="StoredRecord.Json"/>.</summary>
+public sealed record StoredChange(long Sequence, string Op, string ObjectType, string Code, string? PreviousCode, int Version, DateOnly ValidFrom, DateTimeOffset RecordedAt, byte[] Json);
 
 /// <summary>The feed's head: the last sequence number handed out and when.</summary>
 public sealed record FeedPosition(long Head, DateTimeOffset? LastChangeAt);
@@ -257,7 +257,7 @@ public sealed class PublishedStore(PublicationSources sources, PublishedRecordCa
         {
             entries.Add(new StoredChange(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetInt32(5), reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8)));
+                reader.GetInt32(5), reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<byte[]>(8)));
         }
 
         return (entries, head);
@@ -330,16 +330,16 @@ public sealed class Snapshot(NpgsqlConnection connection, NpgsqlTransaction tran
 {
     public FeedPosition Head => head;
 
-    /// <summary>The published records of the types, by type and code, streamed row by row.</summary>
-    public async IAsyncEnumerable<(string Type, string Content)> RecordsAsync(string[] types, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The published records of the types (UTF-8 JSON), by type and code, streamed row by row.</summary>
+    public async IAsyncEnumerable<byte[]> RecordsAsync(string[] types, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT object_type, content::text FROM published_records WHERE object_type = ANY($1) ORDER BY object_type, code", connection, transaction);
+            "SELECT content::text FROM published_records WHERE object_type = ANY($1) ORDER BY object_type, code", connection, transaction);
         command.Parameters.Add(new() { Value = types });
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return (reader.GetString(0), reader.GetString(1));
+            yield return reader.GetFieldValue<byte[]>(0);
         }
     }
 

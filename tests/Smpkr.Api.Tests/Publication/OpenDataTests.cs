@@ -294,6 +294,15 @@ public sealed class OpenDataTests : ProgrammeTest
         var lines = (await Anonymous().GetStringAsync("/open/v1/programmes?limit=500&format=jsonl")).Split('\n');
         Assert.That(lines[^1], Is.Empty, "every line ends with a newline");
         Assert.That(lines[..^1].Select(l => JsonNode.Parse(l)!.ToJsonString()), Is.EqualTo(items.Select(i => i!.ToJsonString())));
+
+        foreach (var view in new[] { "record", "patch" })
+        {
+            var entries = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/changes?limit=1000&view={view}"))!["items"]!.AsArray();
+            var feedLines = (await Anonymous().GetStringAsync($"/open/v1/changes?limit=1000&view={view}&format=jsonl")).Split('\n');
+            Assert.That(entries, Has.Count.GreaterThanOrEqualTo(2));
+            Assert.That(feedLines[^1], Is.Empty, "every line ends with a newline");
+            Assert.That(feedLines[..^1].Select(l => JsonNode.Parse(l)!.ToJsonString()), Is.EqualTo(entries.Select(e => e!.ToJsonString())), view);
+        }
     }
 
     [Test]

@@ -63,9 +63,9 @@ public sealed class ReadReplicaTests : ProgrammeTest
         var later = await RegisteredAsync(Samples.Study("Po momentinės kopijos"));
 
         var codes = new List<string>();
-        await foreach (var (_, content) in snapshot.RecordsAsync(["programme"], CancellationToken.None))
+        await foreach (var json in snapshot.RecordsAsync(["programme"], CancellationToken.None))
         {
-            codes.Add(JsonNode.Parse(content)!["code"]!.GetValue<string>());
+            codes.Add(JsonNode.Parse(json)!["code"]!.GetValue<string>());
         }
 
         var after = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/changes?after={cursor}"))!["items"]!.AsArray();

@@ -406,6 +406,8 @@ namespace Smpkr.Api.Data.Migrations
                         .HasDatabaseName("ix_feed_entries_record_id_sequence");
 
                     b.ToTable("feed_entries", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:toast_tuple_target", 8160);
                 });
 
             modelBuilder.Entity("Smpkr.Api.Publication.FeedHead", b =>
