@@ -6,8 +6,8 @@ namespace Smpkr.Api.Data.Migrations
 {
     /// <summary>
     /// Feed entries up to a database page are kept inline and uncompressed (<c>toast_tuple_target</c>):
-    /// an entry with its patch often passed 2 KB and had its JSON compressed and partly moved out of
-    /// line, which every feed page paid for. Applies to entries written from now on: entries already
+    /// an entry over 2 KB (a record with long texts, a change with a large patch) had its JSON compressed
+    /// and partly moved out of line, which every feed page reading it paid for. Applies to entries written from now on: entries already
     /// stored keep their storage (the feed is append-only, and <c>VACUUM FULL</c> keeps compressed
     /// values compressed).
     /// </summary>
