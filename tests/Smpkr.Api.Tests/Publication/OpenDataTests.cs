@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Smpkr.Api.Publication;
 using Smpkr.Api.Tests.Programmes;
 
@@ -303,6 +304,31 @@ public sealed class OpenDataTests : ProgrammeTest
             Assert.That(feedLines[^1], Is.Empty, "every line ends with a newline");
             Assert.That(feedLines[..^1].Select(l => JsonNode.Parse(l)!.ToJsonString()), Is.EqualTo(entries.Select(e => e!.ToJsonString())), view);
         }
+    }
+
+    [Test]
+    public async Task A_long_record_is_kept_in_the_feed_inline_and_served_whole()
+    {
+        // About 4 KB of UTF-8: past the 2 KB at which PostgreSQL would compress it (and this repetitive text compresses well).
+        var text = string.Concat(Enumerable.Repeat("Ilgas programos aprašymas su lietuviškomis raidėmis ąčęėįšųūž. ", 60)).TrimEnd();
+        var input = Samples.Study("Ilga programa");
+        input["summary"] = new JsonObject { ["general"] = new JsonObject { ["lt"] = text } };
+        var code = (await RegisteredAsync(input))["code"]!.GetValue<string>();
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT octet_length(content::text), pg_column_compression(content) FROM feed_entries WHERE code = $1", connection);
+        command.Parameters.Add(new() { Value = code });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.That(await reader.ReadAsync(), Is.True);
+        var (length, compression) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        var record = (await Anonymous().GetFromJsonAsync<JsonObject>($"/open/v1/programmes/{code}"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(length, Is.GreaterThan(4000));
+            Assert.That(compression, Is.Null, "stored as written: no decompression on every feed read");
+            Assert.That(record["summary"]!["general"]!["lt"]!.GetValue<string>(), Is.EqualTo(text));
+        });
     }
 
     [Test]
