@@ -543,8 +543,9 @@ public static class OpenDataEndpoints
                 break;
             case OpenFormat.JsonLines:
                 http.Response.ContentLength = json.Length + 1;
-                await http.Response.Body.WriteAsync(json);
-                await http.Response.Body.WriteAsync(NewLine);
+                http.Response.BodyWriter.Write(json);
+                http.Response.BodyWriter.Write(NewLine);
+                await http.Response.BodyWriter.FlushAsync();
                 break;
             default:
                 http.Response.ContentLength = json.Length;
