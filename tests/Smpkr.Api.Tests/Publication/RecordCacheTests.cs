@@ -84,18 +84,98 @@ public sealed class RecordCacheTests : ProgrammeTest
     [Test]
     public void A_full_cache_keeps_the_records_read_last_and_never_more_than_its_size()
     {
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenData:RecordCacheSize"] = "100" }).Build();
-        var cache = new PublishedRecordCache(settings, TimeProvider.System, App.Services.GetRequiredService<IMeterFactory>());
+        var cache = SmallCache();
+        var json = Json(8 * 1024);
         for (var i = 0; i < 1_000; i++)
         {
             var code = $"6121BX{i:D3}";
-            cache.Put("programme", code, new StoredRecord(code, "{}"u8.ToArray(), i + 1, DateTimeOffset.UtcNow, 1), byAlias: false);
-            Assert.That(cache.Count, Is.LessThanOrEqualTo(100));
+            cache.Put("programme", code, new StoredRecord(code, json, i + 1, DateTimeOffset.UtcNow, 1), byAlias: false);
+            Assert.That(cache.Count * (long)json.Length, Is.LessThanOrEqualTo(cache.Capacity));
         }
 
         var kept = Enumerable.Range(0, 1_000).Where(i => cache.TryGet("programme", $"6121BX{i:D3}", out _, out _)).ToList();
-        Assert.That(kept, Is.EqualTo(Enumerable.Range(900, 100)), "the last hundred read are kept");
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept, Has.Count.EqualTo(cache.Count));
+            Assert.That(kept, Has.Count.GreaterThanOrEqualTo(120), "a megabyte holds at least 120 records of 8 KB");
+            Assert.That(kept, Is.EqualTo(Enumerable.Range(1_000 - kept.Count, kept.Count)), "the records read last are kept");
+        });
     }
+
+    [Test]
+    public void A_record_too_large_for_the_cache_is_not_kept()
+    {
+        var cache = SmallCache();
+        cache.Put("programme", "6121BX001", new StoredRecord("6121BX001", Json(128 * 1024), 1, DateTimeOffset.UtcNow, 1), byAlias: false);
+        cache.Put("programme", "6121BX002", new StoredRecord("6121BX002", Json(16 * 1024), 2, DateTimeOffset.UtcNow, 1), byAlias: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.TryGet("programme", "6121BX001", out _, out _), Is.False, "a record over a sixteenth of the cache");
+            Assert.That(cache.TryGet("programme", "6121BX002", out var kept, out _), Is.True);
+            Assert.That(kept.Json, Is.EqualTo(Json(16 * 1024)));
+        });
+    }
+
+    /// <summary>
+    /// Readers copy a record out of the ring while writers overwrite the oldest records in it: every
+    /// answer from memory must be the whole record that was put under that code, never a torn mix.
+    /// </summary>
+    [Test]
+    public async Task Records_read_while_others_overwrite_the_ring_are_whole_or_not_found()
+    {
+        var cache = SmallCache();
+        var torn = 0L;
+        var hits = 0L;
+        var until = DateTime.UtcNow.AddSeconds(2);
+        var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            var random = new Random(worker);
+            while (DateTime.UtcNow < until)
+            {
+                var code = $"6121BX{random.Next(400):D3}";
+                if (cache.TryGet("programme", code, out var record, out _))
+                {
+                    Interlocked.Increment(ref hits);
+                    if (!record.Json.AsSpan().SequenceEqual(Content(code)) || record.Code != code)
+                    {
+                        Interlocked.Increment(ref torn);
+                    }
+                }
+                else
+                {
+                    cache.Put("programme", code, new StoredRecord(code, Content(code), 1, DateTimeOffset.UtcNow, 1), byAlias: false);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        TestContext.Out.WriteLine($"{hits} reads from memory, {cache.Count} records kept at the end.");
+        Assert.Multiple(() =>
+        {
+            Assert.That(torn, Is.Zero, "reads that returned bytes of another record");
+            Assert.That(hits, Is.GreaterThan(1_000));
+        });
+
+        // Each code's record has its own length (2–10 KB) and bytes, so a copy overwritten midway cannot match it.
+        static byte[] Content(string code)
+        {
+            var n = int.Parse(code[6..], System.Globalization.CultureInfo.InvariantCulture);
+            var bytes = new byte[2_048 + n * 20];
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = (byte)('a' + (n + i) % 26);
+            }
+
+            return bytes;
+        }
+    }
+
+    private PublishedRecordCache SmallCache()
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenData:RecordCacheMegabytes"] = "1" }).Build();
+        return new PublishedRecordCache(settings, TimeProvider.System, App.Services.GetRequiredService<IMeterFactory>());
+    }
+
+    private static byte[] Json(int length) => System.Text.Encoding.UTF8.GetBytes("{\"d\":\"" + new string('x', length - 8) + "\"}");
 
     private static PublishedRecordCache Cache(SmpkrApp app) => app.Services.GetRequiredService<PublishedRecordCache>();
 

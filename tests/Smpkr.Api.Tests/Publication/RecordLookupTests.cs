@@ -16,7 +16,7 @@ public sealed class RecordLookupTests : ProgrammeTest
     // The record cache is off, so every read below goes to the database.
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["OpenData:RecordCacheSize"] = "0",
+        ["OpenData:RecordCacheMegabytes"] = "0",
     };
 
     [Test]
