@@ -18,7 +18,7 @@ internal static class ApiSurface
         builder.Services.AddApiVersioning(options =>
             {
                 options.DefaultApiVersion = new ApiVersion(1);
-                options.ApiVersionReader = new UrlSegmentApiVersionReader();
+                options.ApiVersionReader = new PathSegmentApiVersionReader();
                 options.ReportApiVersions = true;
             })
             .AddApiExplorer(options =>
@@ -38,7 +38,7 @@ internal static class ApiSurface
     public static RouteGroupBuilder MapRegisterApi(this WebApplication app)
     {
         var versions = app.NewApiVersionSet("Register API").HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
-        return app.MapGroup("/api/v{version:apiVersion}")
+        return app.MapGroup("/api/v1")
             .WithApiVersionSet(versions)
             .RequireAuthorization(Policies.AnyRole)
             .RejectUnknownQueryParameters();
@@ -47,7 +47,7 @@ internal static class ApiSurface
     public static RouteGroupBuilder MapOpenDataApi(this WebApplication app)
     {
         var versions = app.NewApiVersionSet("Open-data API").HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
-        return app.MapGroup(OpenDataPrefix + "/v{version:apiVersion}")
+        return app.MapGroup(OpenDataPrefix + "/v1")
             .WithApiVersionSet(versions)
             .AllowAnonymous()
             .RequireCors(OpenDataCors)
