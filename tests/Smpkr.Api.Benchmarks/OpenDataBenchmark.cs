@@ -92,7 +92,7 @@ internal static class OpenDataBenchmark
 
     private const string Method =
         "API: the service's Release build as its own process, anonymous, with its default settings. By code: codes drawn uniformly at random from every published programme, 32 keep-alive connections; " +
-        "the service keeps published records in 64 MB of memory (`OpenData:RecordCacheMegabytes`, about 53 000 of the generated records; docs/publication.md), so at steady state about min(1, 53 000 ÷ published programmes) of these requests are answered from memory and the rest from PostgreSQL; " +
+        "the service keeps published records in 64 MB of memory (`OpenData:RecordCacheMegabytes`, about 51 700 of the generated programmes; docs/publication.md), so at steady state about min(1, 51 700 ÷ published programmes) of these requests are answered from memory and the rest from PostgreSQL; " +
         "baseline: a bare `NpgsqlDataSource` minimal-API endpoint in the benchmark process running the same query (`published_records` by type and code) and writing the stored JSON; " +
         "pgbench: that query straight at PostgreSQL. Feed: one client reads `/open/v1/changes` from the beginning in pages of 1 000 until the head; " +
         "baseline: the same page query in a loop through bare Npgsql. Snapshot: `/open/v1/snapshot?types=programme` as JSON Lines read to the end; " +
