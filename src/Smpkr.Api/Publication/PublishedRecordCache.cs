@@ -25,7 +25,7 @@ namespace Smpkr.Api.Publication;
 /// each lies. Kept as objects (a dictionary entry and an array per record), every record read outlived a
 /// few collections and was copied into the collector's oldest generation only to be dropped a few
 /// seconds later; with 1 000 000 records, far more than the cache holds, the service paused for
-/// garbage collection about 16 ms in every 160 (docs/benchmarks.md). The collector has nothing to look
+/// garbage collection 4.4 s in 95 s of load, 16–21 ms about once a second (docs/benchmarks.md). The collector has nothing to look
 /// at in these arrays.
 /// </para>
 /// <para>
