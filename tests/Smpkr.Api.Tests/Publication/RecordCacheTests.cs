@@ -103,6 +103,26 @@ public sealed class RecordCacheTests : ProgrammeTest
     }
 
     [Test]
+    public void A_record_kept_under_an_alias_comes_back_whole()
+    {
+        var cache = SmallCache();
+        var changedAt = new DateTimeOffset(2026, 12, 7, 16, 56, 30, 123, TimeSpan.FromHours(2));
+        cache.Put("programme", "6121BX001", new StoredRecord("6121BX901", Json(2_000), 42, changedAt, 3), byAlias: true);
+        cache.Put("programme", "6121BX901", new StoredRecord("6121BX901", Json(2_000), 42, changedAt, 3), byAlias: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.TryGet("programme", "6121BX001", out var byOldCode, out var byAlias), Is.True);
+            Assert.That(byAlias, Is.True);
+            Assert.That(byOldCode, Is.EqualTo(new StoredRecord("6121BX901", byOldCode.Json, 42, changedAt, 3)), "code, sequence, time and version");
+            Assert.That(byOldCode.ChangedAt.Offset, Is.EqualTo(TimeSpan.FromHours(2)));
+            Assert.That(byOldCode.Json, Is.EqualTo(Json(2_000)));
+            Assert.That(cache.TryGet("programme", "6121BX901", out var byCode, out var byCodeAlias), Is.True);
+            Assert.That((byCode.Code, byCodeAlias), Is.EqualTo(("6121BX901", false)));
+            Assert.That(cache.TryGet("qualification", "6121BX901", out _, out _), Is.False, "another type with the same code");
+        });
+    }
+
+    [Test]
     public void A_record_too_large_for_the_cache_is_not_kept()
     {
         var cache = SmallCache();
