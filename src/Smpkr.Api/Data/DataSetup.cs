@@ -46,22 +46,30 @@ internal static class DataSetup
     public static NpgsqlDataSource Build(string connectionString, string name, bool prepared)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
-        if (!builder.ConnectionStringBuilder.ContainsKey("No Reset On Close"))
+        var settings = builder.ConnectionStringBuilder;
+        if (!Sets(settings, "No Reset On Close"))
         {
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            settings.NoResetOnClose = true;
         }
 
         if (!prepared)
         {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 0;
+            settings.MaxAutoPrepare = 0;
         }
-        else if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        else if (!Sets(settings, "Max Auto Prepare"))
         {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            settings.MaxAutoPrepare = 64;
         }
 
         return builder.Build();
     }
+
+    /// <summary>
+    /// Whether the connection string itself gives <paramref name="keyword"/> (under any of its spellings).
+    /// Not <c>ContainsKey</c>: Npgsql's builder answers true there for every keyword it knows, set or not.
+    /// </summary>
+    private static bool Sets(NpgsqlConnectionStringBuilder settings, string keyword) =>
+        settings.Keys.Cast<string>().Contains(keyword, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Applies migrations and seed data when <c>Database:MigrateOnStartup</c> is true (the Development

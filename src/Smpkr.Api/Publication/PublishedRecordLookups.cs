@@ -28,38 +28,67 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
         _reads.ReadAsync((type, code), cancellationToken);
 
     /// <summary>
-    /// Codes first (the hot path: one index lookup each, in one statement); the codes not found are
-    /// tried as aliases (codes before a recoding) in a second statement, which a batch of existing
-    /// codes never runs.
+    /// Codes first (the hot path: one index scan for the whole batch); the codes not found are tried as
+    /// aliases (codes before a recoding) in a second statement, which a batch of existing codes never runs.
     /// </summary>
     private async Task<(StoredRecord Record, bool ByAlias)?[]> FindAllAsync(IReadOnlyList<(string Type, string Code)> batch)
     {
         var found = new (StoredRecord Record, bool ByAlias)?[batch.Count];
         await using var connection = await _source.OpenConnectionAsync();
-        await ReadIntoAsync(connection, batch, found, byAlias: false,
-            """
-            SELECT q.i, p.code, p.content::text, p.sequence, p.changed_at, p.version
-            FROM unnest($1::text[], $2::text[]) WITH ORDINALITY q(object_type, code, i)
-            JOIN published_records p ON p.object_type = q.object_type AND p.code = q.code
-            """);
+        await ReadCodesAsync(connection, batch, found);
         if (found.Any(f => f is null))
         {
-            await ReadIntoAsync(connection, batch, found, byAlias: true,
-                """
-                SELECT q.i, p.code, p.content::text, p.sequence, p.changed_at, p.version
-                FROM unnest($1::text[], $2::text[]) WITH ORDINALITY q(object_type, code, i)
-                JOIN record_aliases a ON a.object_type = q.object_type AND a.code = q.code
-                JOIN published_records p ON p.record_id = a.record_id
-                """);
+            await ReadAliasesAsync(connection, batch, found);
         }
 
         return found;
     }
 
-    private async Task ReadIntoAsync(NpgsqlConnection connection, IReadOnlyList<(string Type, string Code)> batch, (StoredRecord Record, bool ByAlias)?[] found, bool byAlias, string sql)
+    /// <summary>
+    /// Every type asked for and every code asked for, matched in one scan of the (type, code) index. A
+    /// row may pair a type with a code asked for under another type; only exact pairs are kept. This
+    /// shape is planned once (PostgreSQL keeps a generic plan for it after a few runs): a join with the
+    /// keys as a table was planned anew at every call, which cost PostgreSQL more than running it
+    /// (0.19 ms of planning and 0.23 ms of execution against 0.01 ms and 0.14 ms for 14 codes of the
+    /// 1 000 000 lab register, docs/benchmarks.md).
+    /// </summary>
+    private async Task ReadCodesAsync(NpgsqlConnection connection, IReadOnlyList<(string Type, string Code)> batch, (StoredRecord Record, bool ByAlias)?[] found)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT p.object_type, p.code, p.content::text, p.sequence, p.changed_at, p.version
+            FROM published_records p
+            WHERE p.object_type = ANY($1) AND p.code = ANY($2)
+            """, connection);
+        command.Parameters.Add(new() { Value = batch.Select(k => k.Type).Distinct(StringComparer.Ordinal).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(k => k.Code).Distinct(StringComparer.Ordinal).ToArray() });
+        Interlocked.Increment(ref _statements);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var type = reader.GetString(0);
+            var code = reader.GetString(1);
+            StoredRecord? record = null;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (string.Equals(batch[i].Type, type, StringComparison.Ordinal) && string.Equals(batch[i].Code, code, StringComparison.Ordinal))
+                {
+                    found[i] = (record ??= StoredRecord.Read(reader, first: 1), false);
+                }
+            }
+        }
+    }
+
+    private async Task ReadAliasesAsync(NpgsqlConnection connection, IReadOnlyList<(string Type, string Code)> batch, (StoredRecord Record, bool ByAlias)?[] found)
     {
         var missing = Enumerable.Range(0, batch.Count).Where(i => found[i] is null).ToList();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT q.i, p.code, p.content::text, p.sequence, p.changed_at, p.version
+            FROM unnest($1::text[], $2::text[]) WITH ORDINALITY q(object_type, code, i)
+            JOIN record_aliases a ON a.object_type = q.object_type AND a.code = q.code
+            JOIN published_records p ON p.record_id = a.record_id
+            """, connection);
         command.Parameters.Add(new() { Value = missing.Select(i => batch[i].Type).ToArray() });
         command.Parameters.Add(new() { Value = missing.Select(i => batch[i].Code).ToArray() });
         Interlocked.Increment(ref _statements);
@@ -67,7 +96,7 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
         while (await reader.ReadAsync())
         {
             var index = missing[(int)reader.GetInt64(0) - 1];
-            found[index] = (StoredRecord.Read(reader, first: 1), byAlias);
+            found[index] = (StoredRecord.Read(reader, first: 1), true);
         }
     }
 
