@@ -46,11 +46,9 @@ public sealed class PublishedRecordLookups : IAsyncDisposable
 
     /// <summary>
     /// Every type asked for and every code asked for, matched in one scan of the (type, code) index. A
-    /// row may pair a type with a code asked for under another type; only exact pairs are kept. This
-    /// shape is planned once (PostgreSQL keeps a generic plan for it after a few runs): a join with the
-    /// keys as a table was planned anew at every call, which cost PostgreSQL more than running it
-    /// (0.19 ms of planning and 0.23 ms of execution against 0.01 ms and 0.14 ms for 14 codes of the
-    /// 1 000 000 lab register, docs/benchmarks.md).
+    /// row may pair a type with a code asked for under another type; only exact pairs are kept. (A join
+    /// with the keys as a table, used before, runs alike once PostgreSQL keeps its generic plan: both do
+    /// after five runs on a connection, 0.08–0.15 ms for 14 codes of the 1 000 000 lab register.)
     /// </summary>
     private async Task ReadCodesAsync(NpgsqlConnection connection, IReadOnlyList<(string Type, string Code)> batch, (StoredRecord Record, bool ByAlias)?[] found)
     {
