@@ -66,6 +66,7 @@ register.MapAudit();
 register.MapBatches();
 openData.MapPublishedClassifiers();
 openData.MapPublication();
+app.BuildEndpointsOnce();
 
 if (await app.RunMigrateCommandAsync(args))
 {

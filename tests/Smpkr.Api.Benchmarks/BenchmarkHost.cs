@@ -32,7 +32,8 @@ internal sealed class BenchmarkHost : IAsyncDisposable
     public int? ServiceProcessId => _service?.Id;
 
     /// <param name="prepare">Fills the new database before the service starts (e.g. a generated register).</param>
-    public static async Task<BenchmarkHost> StartAsync(Func<string, Task>? prepare = null)
+    /// <param name="startService">False leaves starting the service to the caller (<see cref="StartServiceAsync"/>).</param>
+    public static async Task<BenchmarkHost> StartAsync(Func<string, Task>? prepare = null, bool startService = true)
     {
         var host = new BenchmarkHost();
         host._postgres = await PostgresProvisioner.ProvisionAsync(null, line => Console.WriteLine($"  {line}"), CancellationToken.None);
@@ -43,7 +44,11 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             await prepare(host.DatabaseConnectionString);
         }
 
-        await host.StartServiceAsync();
+        if (startService)
+        {
+            await host.StartServiceAsync();
+        }
+
         return host;
     }
 
@@ -95,7 +100,13 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         return client;
     }
 
-    private async Task StartServiceAsync()
+    /// <summary>
+    /// Starts the service from its Release build and waits until <c>/health/ready</c> answers 200.
+    /// Returns the time from starting the process to that answer (probed every 10 ms).
+    /// </summary>
+    /// <param name="environment">More settings for the process (e.g. <c>Database__MigrateOnStartup</c>).</param>
+    /// <param name="loadSearch">Also wait until the search entries are in memory (as the read benchmarks do).</param>
+    public async Task<TimeSpan> StartServiceAsync(IReadOnlyDictionary<string, string>? environment = null, bool loadSearch = true)
     {
         var dll = Path.Combine(RepositoryRoot(), "src", "Smpkr.Api", "bin", "Release", "net10.0", "Smpkr.Api.dll");
         if (!File.Exists(dll))
@@ -105,13 +116,12 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
         var port = PostgresProvisioner.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)! };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+            start.Environment[name] = value;
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
         start.Environment["ConnectionStrings__Smpkr"] = DatabaseConnectionString;
@@ -122,38 +132,68 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         start.Environment["Authentication__Schemes__Bearer__ValidAudiences__0"] = Audience;
         start.Environment["Authentication__Schemes__Bearer__SigningKeys__0__Issuer"] = Issuer;
         start.Environment["Authentication__Schemes__Bearer__SigningKeys__0__Value"] = Convert.ToBase64String(_key);
-        _service = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
-        _service.OutputDataReceived += (_, e) => { };
-        _service.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  service: {e.Data}"); } };
-        _service.BeginOutputReadLine();
-        _service.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        _service = Launch(start, "service");
+        var ready = await WaitUntilReadyAsync(BaseAddress, clock, "The service");
+        if (loadSearch)
+        {
+            using var probe = new HttpClient { BaseAddress = BaseAddress };
+            await WaitForSearchMemoryAsync(probe);
+        }
 
-        using var probe = new HttpClient { BaseAddress = BaseAddress };
-        for (var attempt = 0; attempt < 200; attempt++)
+        return ready;
+    }
+
+    /// <summary>Starts a process whose standard error is echoed with a prefix (its output is read and dropped).</summary>
+    public static Process Launch(ProcessStartInfo start, string name)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {name}.");
+        process.OutputDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  {name}: {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Probes <c>/health/ready</c> every 10 ms until it answers 200; returns the clock's time then.</summary>
+    public static async Task<TimeSpan> WaitUntilReadyAsync(Uri address, Stopwatch clock, string name)
+    {
+        using var probe = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             try
             {
-                if ((await probe.GetAsync("/health/ready")).IsSuccessStatusCode)
+                using var response = await probe.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
                 {
-                    await WaitForSearchMemoryAsync(probe);
-                    return;
+                    return clock.Elapsed;
                 }
             }
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException)
+            {
+            }
 
-            await Task.Delay(100);
+            await Task.Delay(10);
         }
 
-        throw new InvalidOperationException("The service did not become ready within 20 s.");
+        throw new InvalidOperationException($"{name} did not become ready within 60 s.");
     }
 
     /// <summary>
     /// Waits until the service's search entries are in memory (its readiness report says so), so that
-    /// searches are measured as a replica serves them once warm, and prints how long loading took.
+    /// searches are measured as a replica serves them once warm; prints and returns how long loading took.
     /// </summary>
-    private static async Task WaitForSearchMemoryAsync(HttpClient probe)
+    public static async Task<TimeSpan> WaitForSearchMemoryAsync(HttpClient probe)
     {
         var clock = Stopwatch.StartNew();
         // The entries load when the first search that needs them arrives.
@@ -165,7 +205,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             if (search.GetProperty("data").GetProperty("inMemory").GetBoolean())
             {
                 Console.WriteLine($"  search entries in memory after {clock.Elapsed.TotalSeconds:F1} s more: {search.GetProperty("description").GetString()}");
-                return;
+                return clock.Elapsed;
             }
 
             await Task.Delay(100);
@@ -187,7 +227,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         throw new InvalidOperationException("Smpkr.Api.sln not found above the benchmark.");
     }
 
-    private async Task StopServiceAsync()
+    public async Task StopServiceAsync()
     {
         if (_service is { HasExited: false })
         {

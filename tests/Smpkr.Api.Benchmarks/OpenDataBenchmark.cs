@@ -305,7 +305,8 @@ internal static class OpenDataBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static double ResidentMiB(int? pid)
+    /// <summary>A process's resident set (<c>VmRSS</c>) in MiB.</summary>
+    internal static double ResidentMiB(int? pid)
     {
         if (pid is null || !File.Exists($"/proc/{pid}/status"))
         {
@@ -358,7 +359,7 @@ internal static class OpenDataBenchmark
             $"| {name} | {string.Join(" | ", results.Select(r => figure(r).ToString("F2", CultureInfo.InvariantCulture)))} | {figure(results[^1]) / figure(results[0]):F2}× |");
 
     /// <summary>The same query as the service's by-code read, through a bare data source, the stored JSON written as it is.</summary>
-    private sealed class Baseline : IAsyncDisposable
+    internal sealed class Baseline : IAsyncDisposable
     {
         private WebApplication _app = null!;
         private NpgsqlDataSource _dataSource = null!;
@@ -373,7 +374,14 @@ internal static class OpenDataBenchmark
             builder.WebHost.UseUrls(baseline.Address.ToString());
             builder.Logging.ClearProviders();
             var app = builder.Build();
-            var dataSource = baseline._dataSource;
+            MapByCode(app, baseline._dataSource);
+            await app.StartAsync();
+            baseline._app = app;
+            return baseline;
+        }
+
+        /// <summary><c>GET /by-code/{code}</c>: the published programme's stored JSON, written as it is.</summary>
+        public static void MapByCode(WebApplication app, NpgsqlDataSource dataSource) =>
             app.MapGet("/by-code/{code}", async (string code, HttpContext http) =>
             {
                 await using var command = dataSource.CreateCommand("SELECT content::text FROM published_records WHERE object_type = 'programme' AND code = $1");
@@ -387,10 +395,6 @@ internal static class OpenDataBenchmark
                 http.Response.ContentType = "application/json; charset=utf-8";
                 await http.Response.WriteAsync(content, http.RequestAborted);
             });
-            await app.StartAsync();
-            baseline._app = app;
-            return baseline;
-        }
 
         public async ValueTask DisposeAsync()
         {

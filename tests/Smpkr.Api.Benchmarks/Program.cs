@@ -5,6 +5,7 @@ using Smpkr.Api.Benchmarks;
 //        … -- search [--programmes 100000] [--seconds 10] [--no-write]
 //        … -- search --scale [--sizes 10000,100000,1000000] [--seconds 10]
 //        … -- open-data [--programmes 100000] [--seconds 10] [--no-write]; --scale [--sizes 10000,100000,1000000]
+//        … -- startup [--programmes 100000] [--rounds 5] [--idle-seconds 10] [--no-write]
 //        … -- generate --connection "Host=…;Database=…" [--programmes 100000] [--seed 1]
 return args.FirstOrDefault() switch
 {
@@ -12,6 +13,8 @@ return args.FirstOrDefault() switch
     "generate" => await GenerateCommand.RunAsync(args.Skip(1).ToArray()),
     "search" => await SearchBenchmark.RunAsync(args.Skip(1).ToArray()),
     "open-data" => await OpenDataBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "startup" => await StartupBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "bare-service" => await StartupBenchmark.BareServiceAsync(args.Skip(1).ToArray()), // the start-up benchmark's baseline process
     _ => Usage(),
 };
 
@@ -21,6 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- search [--programmes 100000] [--seconds 10] [--no-write]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- search --scale [--sizes 10000,100000,1000000] [--seconds 10]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- open-data [--programmes 100000] [--seconds 10] [--no-write] | --scale [--sizes 10000,100000,1000000]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- startup [--programmes 100000] [--rounds 5] [--idle-seconds 10] [--no-write]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/Smpkr.Api.Benchmarks -- generate --connection \"Host=…;Database=…\" [--programmes 100000] [--seed 1]");
     return 2;
 }

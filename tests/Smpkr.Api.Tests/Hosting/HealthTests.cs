@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Smpkr.Api.Data;
+using Smpkr.Api.Hosting;
 
 namespace Smpkr.Api.Tests.Hosting;
 
@@ -31,6 +35,16 @@ public sealed class HealthTests : ApiTest
             Assert.That(body.GetProperty("checks").GetProperty("search").GetProperty("status").GetString(), Is.EqualTo("healthy"), "searches are answered, from memory or from PostgreSQL");
             Assert.That(body.GetProperty("checks").GetProperty("search").GetProperty("data").TryGetProperty("inMemory", out _), "whether the search entries are in memory yet");
         });
+    }
+
+    [Test]
+    public async Task Ready_knows_the_migrations_that_EF_Core_knows()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SmpkrDbContext>();
+
+        Assert.That(Health.KnownMigrations(), Is.EqualTo(db.Database.GetMigrations().ToArray()));
+        Assert.That(await db.Database.GetPendingMigrationsAsync(), Is.Empty, "the readiness check's history read agrees with EF Core's");
     }
 
     [Test]
