@@ -115,7 +115,7 @@ internal static class StartupBenchmark
 
     private static string Method(int idleSeconds) =>
         "Each start: the process is started (`dotnet <dll>`, Release build, `ASPNETCORE_ENVIRONMENT=Production`, the benchmark's connection string); " +
-        "ready is the time from starting it to the first 200 from `/health/ready` (probed every 10 ms; the service's readiness checks the database and its own background readers); " +
+        "ready is the time from starting it to the first 200 from `/health/ready` (probed every 10 ms; the service's readiness reads the database's migrations history and says whether the search entries are in memory); " +
         $"idle is the process's resident set (`VmRSS`) after {idleSeconds} s with no requests after that; " +
         "first read is the first `GET /open/v1/programmes/{code}` after that (the bare process: the same record by the same query), which pays for compiling the path. " +
         "The process is then killed. Rounds of each kind take turns, after one unmeasured start of each. Bare: `WebApplication.CreateBuilder`, an `NpgsqlDataSource`, a readiness endpoint running `SELECT 1` and the by-code read, nothing else.";
@@ -141,7 +141,8 @@ internal static class StartupBenchmark
 
         var bare = Median(kinds[0].Rounds.Select(r => r.Ready.TotalSeconds));
         var service = Median(kinds[1].Rounds.Select(r => r.Ready.TotalSeconds));
-        var services = kinds.Skip(1).Concat(cold.Skip(1)).SelectMany(k => k.Rounds).ToList();
+        // Judged: the service as deployed (migrations a step of their own), warm and with the page cache dropped.
+        var services = kinds[1].Rounds.Concat(cold.Skip(1).SelectMany(k => k.Rounds)).ToList();
         var slowest = services.Max(r => r.Ready.TotalSeconds);
         var largest = services.Max(r => r.IdleMiB);
         table.AppendLine()
@@ -151,8 +152,8 @@ internal static class StartupBenchmark
                 $"Once a search has loaded the search entries into memory (in {loading.TotalSeconds:F1} s, when the first search that needs them arrives), the service idles at {loadedMiB:F0} MiB resident ({idleSeconds} s after loading; `Search__Memory=false` keeps them out, docs/operations.md).")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"Cold start to ready ≤ {ReadySecondsTarget:F0} s: {(slowest <= ReadySecondsTarget ? "met" : "NOT met")} (slowest start of the service in this run {slowest:F2} s). " +
-                $"Idle working set ≤ {IdleMiBTarget:F0} MiB: {(largest <= IdleMiBTarget ? "met" : "NOT met")} (largest idle resident set after a start {largest:F0} MiB; {loadedMiB:F0} MiB with the search entries loaded).");
+                $"Cold start to ready ≤ {ReadySecondsTarget:F0} s: {(slowest <= ReadySecondsTarget ? "met" : "NOT met")} (slowest start of the service as deployed in this run, page cache dropped or not: {slowest:F2} s). " +
+                $"Idle working set ≤ {IdleMiBTarget:F0} MiB: {(largest <= IdleMiBTarget ? "met" : "NOT met")} (largest idle resident set after such a start {largest:F0} MiB; {loadedMiB:F0} MiB with the search entries loaded).");
         return table.ToString();
     }
 
