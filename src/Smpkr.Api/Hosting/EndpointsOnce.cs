@@ -6,11 +6,10 @@ namespace Smpkr.Api.Hosting;
 /// Builds the endpoints once. ASP.NET Core reads the mapped endpoints through two separate composites
 /// — the authorization middleware's policy cache at start-up and the routing middleware's matcher at
 /// the first request — and a route group's data source builds its endpoints afresh each time it is
-/// read, compiling a request delegate for every handler (114 operations and the health endpoints). Measured (a start-up trace,
-/// docs/benchmarks.md "Start-up"): that compilation was most of the time to ready, and it ran twice.
-/// Each top-level data source is wrapped so that both read the same endpoints; a data source whose
-/// change token fires is read afresh. One more benefit: the authorization policy cached for an
-/// endpoint is found for the endpoint the router matched (the same object now).
+/// read, compiling a request delegate for every handler (114 operations and the health endpoints).
+/// A start-up trace (docs/benchmarks.md, "Start-up") showed that compilation as most of the time to
+/// ready, done twice. Each top-level data source is wrapped so that both read the same endpoint
+/// objects; a data source whose change token fires is read afresh.
 /// </summary>
 internal static class EndpointsOnce
 {
