@@ -36,15 +36,16 @@ internal static class StartupBenchmark
         await using var host = await BenchmarkHost.StartAsync(
             async connectionString => await new RegisterGenerator(programmes, seed: 1).RunAsync(connectionString, line => Console.WriteLine($"  {line}")),
             startService: false);
-        string code, records;
+        string code;
+        long records;
         await using (var dataSource = NpgsqlDataSource.Create(host.DatabaseConnectionString))
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT (SELECT code FROM published_records WHERE object_type = 'programme' ORDER BY code OFFSET 1000 LIMIT 1), (SELECT count(*) FROM register_records)::text");
+                "SELECT (SELECT code FROM published_records WHERE object_type = 'programme' ORDER BY code OFFSET 1000 LIMIT 1), (SELECT count(*) FROM register_records)");
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             code = reader.GetString(0);
-            records = reader.GetString(1);
+            records = reader.GetInt64(1);
         }
 
         var idle = TimeSpan.FromSeconds(idleSeconds);
@@ -106,7 +107,7 @@ internal static class StartupBenchmark
                 var noise = $"Load average when the run started: {busy} on {Environment.ProcessorCount} cores.";
                 await Benchmarks.Report.WriteSectionAsync("startup", "Start-up",
                     $"Command: `{command}`\n\n{Benchmarks.Report.Machine()}\n\n{noise}\n\n" +
-                    $"The generated register of {programmes:N0} programmes ({int.Parse(records, CultureInfo.InvariantCulture):N0} records with their versions, feed and search entries). {Method(idleSeconds)}\n\n{report}");
+                    $"The generated register of {programmes:N0} programmes ({records:N0} records with their versions, feed and search entries). {Method(idleSeconds)}\n\n{report}");
             }
         }
 

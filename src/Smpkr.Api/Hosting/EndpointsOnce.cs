@@ -17,7 +17,7 @@ internal static class EndpointsOnce
     public static void BuildEndpointsOnce(this WebApplication app)
     {
         var sources = ((IEndpointRouteBuilder)app).DataSources;
-        var wrapped = sources.Select(source => source is KeptEndpoints ? source : new KeptEndpoints(source)).ToList();
+        var wrapped = sources.Select(source => new KeptEndpoints(source)).ToList();
         sources.Clear();
         foreach (var source in wrapped)
         {
