@@ -41,7 +41,7 @@ internal static class StartupBenchmark
         await using (var dataSource = NpgsqlDataSource.Create(host.DatabaseConnectionString))
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT (SELECT code FROM published_records WHERE object_type = 'programme' ORDER BY code OFFSET 1000 LIMIT 1), (SELECT count(*) FROM register_records)");
+                "SELECT (SELECT code FROM published_records WHERE object_type = 'programme' ORDER BY code OFFSET (SELECT count(*) / 2 FROM published_records WHERE object_type = 'programme') LIMIT 1), (SELECT count(*) FROM register_records)");
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             code = reader.GetString(0);
